@@ -1,0 +1,103 @@
+//! Charts: the in-memory model of a Helm chart and its loading from a directory or a
+//! `.tgz` archive (Helm's `pkg/chart` and `pkg/chart/loader`).
+
+use crate::value::Map;
+
+/// A file of a chart: its `/`-separated path relative to the chart root and its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct File {
+    /// Path relative to the chart root, `/`-separated (`templates/deployment.yaml`).
+    pub name: String,
+    /// Contents (a leading UTF-8 BOM already removed).
+    pub data: Vec<u8>,
+}
+
+/// A loaded chart and, recursively, its subcharts.
+#[derive(Clone, Debug, Default)]
+pub struct Chart {
+    /// `Chart.yaml` (with `requirements.yaml` dependencies merged in for apiVersion v1).
+    pub metadata: Metadata,
+    /// The raw `values.yaml` bytes, if the chart has one (`helm show values` prints them).
+    pub raw_values: Option<Vec<u8>>,
+    /// The parsed default values (`{}` when there is no `values.yaml`).
+    pub values: Map,
+    /// The raw `values.schema.json`, if present.
+    pub schema: Option<Vec<u8>>,
+    /// Every file under `templates/`.
+    pub templates: Vec<File>,
+    /// Every other file of the chart (what `.Files` exposes), `crds/` included.
+    pub files: Vec<File>,
+    /// Subcharts loaded from `charts/`, in load order.
+    pub dependencies: Vec<Chart>,
+}
+
+/// `Chart.yaml`, with Helm's field names and semantics.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Metadata {
+    /// `apiVersion` (`v1` when absent).
+    pub api_version: String,
+    /// `name`
+    pub name: String,
+    /// `home`
+    pub home: String,
+    /// `sources`
+    pub sources: Vec<String>,
+    /// `version` (SemVer 2)
+    pub version: String,
+    /// `description`
+    pub description: String,
+    /// `keywords`
+    pub keywords: Vec<String>,
+    /// `maintainers`
+    pub maintainers: Vec<Maintainer>,
+    /// `icon`
+    pub icon: String,
+    /// `appVersion`
+    pub app_version: String,
+    /// `deprecated`
+    pub deprecated: bool,
+    /// `annotations`
+    pub annotations: std::collections::BTreeMap<String, String>,
+    /// `kubeVersion` (a SemVer constraint)
+    pub kube_version: String,
+    /// `dependencies` (or `requirements.yaml` for apiVersion v1)
+    pub dependencies: Vec<Dependency>,
+    /// `type`: `""`, `application` or `library`
+    pub chart_type: String,
+    /// `condition` (legacy)
+    pub condition: String,
+    /// `tags` (legacy)
+    pub tags: String,
+}
+
+/// A `maintainers` entry.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Maintainer {
+    /// `name`
+    pub name: String,
+    /// `email`
+    pub email: String,
+    /// `url`
+    pub url: String,
+}
+
+/// A `dependencies` entry.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dependency {
+    /// `name`: the chart name of the subchart.
+    pub name: String,
+    /// `version`: a SemVer constraint.
+    pub version: String,
+    /// `repository`
+    pub repository: String,
+    /// `condition`: comma-separated values paths.
+    pub condition: String,
+    /// `tags`
+    pub tags: Vec<String>,
+    /// `enabled` (set by dependency processing)
+    pub enabled: bool,
+    /// `import-values`: strings or `{child, parent}` maps.
+    pub import_values: Vec<crate::value::Value>,
+    /// `alias`
+    pub alias: String,
+}

@@ -1,0 +1,1 @@
+//! Masterminds SemVer v3 versions and constraints.

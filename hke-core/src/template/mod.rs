@@ -1,0 +1,8 @@
+//! Go `text/template`, as Helm 3.17 (Go 1.23) uses it, with the Sprig v3.3.0 and Helm
+//! function library.
+//!
+//! - [`value`]: the Go-typed value the evaluator works on.
+//! - [`funcs`]: the function library (Sprig and Helm's context-free functions).
+
+pub mod funcs;
+pub mod value;
