@@ -149,9 +149,9 @@ impl Value {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Int(i) => serde_json::Value::from(*i),
-            Value::Float(f) => {
-                serde_json::Value::Number(serde_json::Number::from_f64(*f).ok_or(NonFiniteFloat(*f))?)
-            }
+            Value::Float(f) => serde_json::Value::Number(
+                serde_json::Number::from_f64(*f).ok_or(NonFiniteFloat(*f))?,
+            ),
             Value::String(s) => serde_json::Value::String(s.clone()),
             Value::List(l) => {
                 serde_json::Value::Array(l.iter().map(Value::to_json).collect::<Result<_, _>>()?)
@@ -238,7 +238,8 @@ mod tests {
 
     #[test]
     fn json_go_decoding_makes_every_number_a_float() {
-        let j: serde_json::Value = serde_json::from_str(r#"{"a":1,"b":[2.5,"x",null,true]}"#).unwrap();
+        let j: serde_json::Value =
+            serde_json::from_str(r#"{"a":1,"b":[2.5,"x",null,true]}"#).unwrap();
         let v = Value::from_json_go(&j);
         assert_eq!(v.path("a"), Some(&Value::Float(1.0)));
         assert_eq!(

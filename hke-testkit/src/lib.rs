@@ -39,11 +39,7 @@ fn tool(env: &str, name: &str) -> Option<PathBuf> {
     let candidates = [
         std::env::var_os(env).map(PathBuf::from),
         std::env::var_os("HKE_TOOLS_DIR").map(|d| PathBuf::from(d).join("bin").join(name)),
-        std::env::var_os("HOME").map(|h| {
-            PathBuf::from(h)
-                .join(".cache/hke-tools/bin")
-                .join(name)
-        }),
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/hke-tools/bin").join(name)),
     ];
     let found = candidates.into_iter().flatten().find(|p| p.is_file());
     if found.is_none() {

@@ -3,6 +3,8 @@
 //!
 //! - [`value`]: the Go-typed value the evaluator works on.
 //! - [`funcs`]: the function library (Sprig and Helm's context-free functions).
+//! - [`gofmt`]: Go `fmt` formatting of values (`%v`, `Sprint`, floats).
 
 pub mod funcs;
+pub mod gofmt;
 pub mod value;

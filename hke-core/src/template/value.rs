@@ -219,7 +219,12 @@ impl Value {
     pub fn strings(items: Vec<String>) -> Value {
         Value::List(List {
             elem: ElemType::String,
-            items: Rc::new(items.into_iter().map(|s| Value::String(Rc::from(s))).collect()),
+            items: Rc::new(
+                items
+                    .into_iter()
+                    .map(|s| Value::String(Rc::from(s)))
+                    .collect(),
+            ),
         })
     }
 
@@ -241,7 +246,9 @@ impl Value {
             Plain::List(l) => Value::list(l.iter().map(Value::from_plain).collect()),
             Plain::Map(m) => Value::Map(Map::from_entries(
                 MapKind::Interface,
-                m.iter().map(|(k, v)| (k.clone(), Value::from_plain(v))).collect(),
+                m.iter()
+                    .map(|(k, v)| (k.clone(), Value::from_plain(v)))
+                    .collect(),
             )),
         }
     }
@@ -250,7 +257,9 @@ impl Value {
     pub fn from_plain_values(m: &crate::value::Map) -> Value {
         Value::Map(Map::from_entries(
             MapKind::Values,
-            m.iter().map(|(k, v)| (k.clone(), Value::from_plain(v))).collect(),
+            m.iter()
+                .map(|(k, v)| (k.clone(), Value::from_plain(v)))
+                .collect(),
         ))
     }
 
@@ -374,7 +383,10 @@ mod tests {
         assert_eq!(Value::Float(1.0).type_name(), "float64");
         assert_eq!(Value::list(vec![]).type_name(), "[]interface {}");
         assert_eq!(Value::strings(vec![]).type_name(), "[]string");
-        assert_eq!(Value::from_plain_values(&Default::default()).type_name(), "chartutil.Values");
+        assert_eq!(
+            Value::from_plain_values(&Default::default()).type_name(),
+            "chartutil.Values"
+        );
         assert_eq!(Value::Nil.kind_name(), "invalid");
     }
 
@@ -399,9 +411,17 @@ mod tests {
 
     #[test]
     fn plain_round_trip_keeps_number_kinds() {
-        let p = Plain::List(vec![Plain::Int(1), Plain::Float(1.5), Plain::from("x"), Plain::Null]);
+        let p = Plain::List(vec![
+            Plain::Int(1),
+            Plain::Float(1.5),
+            Plain::from("x"),
+            Plain::Null,
+        ]);
         let t = Value::from_plain(&p);
         assert_eq!(t.to_plain(), p);
-        assert_eq!(Value::Bytes(Rc::from(&b"hello"[..])).to_plain(), Plain::from("aGVsbG8="));
+        assert_eq!(
+            Value::Bytes(Rc::from(&b"hello"[..])).to_plain(),
+            Plain::from("aGVsbG8=")
+        );
     }
 }
