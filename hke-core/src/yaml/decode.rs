@@ -122,7 +122,49 @@ struct Open {
 }
 
 /// Reads events of one document (after its DocumentStart) and composes the node tree.
-fn compose_document(parser: &mut Parser<&mut &[u8]>, origin: &str) -> Result<Doc, YamlError> {
+/// go-yaml v2 predates YAML 1.2's `\/` escape that libyaml accepts: report it as go-yaml
+/// does. `start`/`end` delimit the double-quoted scalar (character indices).
+fn check_escapes(text: &str, start: &Mark, end: &Mark, origin: &str) -> Result<(), YamlError> {
+    if !text.contains("\\/") {
+        return Ok(());
+    }
+    let from = start.index as usize;
+    let to = end.index as usize;
+    let mut line = start.line;
+    let mut chars = text.chars().skip(from).take(to.saturating_sub(from));
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => line += 1,
+            '\\' => match chars.next() {
+                Some('/') => {
+                    let message = if line != 0 {
+                        format!("yaml: line {}: found unknown escape character", line + 1)
+                    } else {
+                        "yaml: found unknown escape character".to_string()
+                    };
+                    return Err(YamlError {
+                        origin: origin.to_string(),
+                        line: Some(line as usize + 1),
+                        column: None,
+                        kind: YamlErrorKind::Syntax,
+                        message,
+                        json_step: true,
+                    });
+                }
+                Some('\n') => line += 1,
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn compose_document(
+    parser: &mut Parser<&mut &[u8]>,
+    text: &str,
+    origin: &str,
+) -> Result<Doc, YamlError> {
     let mut nodes: Vec<Node> = Vec::new();
     let mut anchors: HashMap<String, usize> = HashMap::new();
     let mut stack: Vec<Open> = Vec::new();
@@ -137,8 +179,12 @@ fn compose_document(parser: &mut Parser<&mut &[u8]>, origin: &str) -> Result<Doc
                 tag,
                 value,
                 plain_implicit,
+                style,
                 ..
             } => {
+                if style == libyaml_safer::ScalarStyle::DoubleQuoted {
+                    check_escapes(text, &ev.start_mark, &ev.end_mark, origin)?;
+                }
                 let id = nodes.len();
                 nodes.push(Node::Scalar {
                     value,
@@ -242,6 +288,9 @@ pub(crate) fn parse_stream(
 ) -> Result<Vec<Value>, YamlError> {
     let mut bytes = text.as_bytes();
     let mut parser = Parser::new();
+    // The text is UTF-8 (a BOM was removed by the caller); auto-detection would take
+    // any leading U+F000..U+FFFF character for a broken BOM.
+    parser.set_encoding(libyaml_safer::Encoding::Utf8);
     parser.set_input_string(&mut bytes);
     let mut out = Vec::new();
     while out.len() < max_docs {
@@ -250,7 +299,7 @@ pub(crate) fn parse_stream(
             EventData::StreamStart { .. } => continue,
             EventData::StreamEnd => break,
             EventData::DocumentStart { .. } => {
-                let doc = compose_document(&mut parser, origin)?;
+                let doc = compose_document(&mut parser, text, origin)?;
                 let mut dec = Decoder {
                     doc: &doc,
                     origin,
@@ -640,7 +689,7 @@ impl<'a> Decoder<'a> {
         }
         let resolvable = matches!(
             tag,
-            "" | STR_TAG | BOOL_TAG | INT_TAG | FLOAT_TAG | TIMESTAMP_TAG
+            "" | STR_TAG | BOOL_TAG | INT_TAG | FLOAT_TAG | TIMESTAMP_TAG | NULL_TAG
         );
         if !resolvable {
             if tag == BINARY_TAG {
@@ -653,8 +702,7 @@ impl<'a> Decoder<'a> {
                     )),
                 };
             }
-            // `!!null`, `!!merge`, local tags: the text as is.
-            let _ = NULL_TAG;
+            // `!!merge`, `!!seq` on a scalar, local tags: the text as is.
             return Ok(Key::Str(value.clone()));
         }
         let r = if tag == STR_TAG {

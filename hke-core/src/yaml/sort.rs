@@ -23,32 +23,53 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit()
 }
 
-/// True when `a` sorts before `b` in go-yaml's natural key order.
+/// True when `a` sorts before `b` in go-yaml v2's natural key order (`toYaml`).
 pub fn natural_less(a: &str, b: &str) -> bool {
+    less(a, b, false)
+}
+
+/// True when `a` sorts before `b` in go-yaml v3's order (`toYamlPretty`): as v2, except
+/// that right after a digit a letter sorts before a non-letter (`0x10` before `007`).
+pub fn natural_less_v3(a: &str, b: &str) -> bool {
+    less(a, b, true)
+}
+
+fn less(a: &str, b: &str, v3: bool) -> bool {
     if a.is_ascii() && b.is_ascii() {
-        less_slices(a.as_bytes(), b.as_bytes(), |c| c as char)
+        less_slices(a.as_bytes(), b.as_bytes(), |c| c as char, v3)
     } else {
         let ar: Vec<char> = a.chars().collect();
         let br: Vec<char> = b.chars().collect();
-        less_slices(&ar, &br, |c| c)
+        less_slices(&ar, &br, |c| c, v3)
     }
 }
 
 /// [`natural_less`] as an [`Ordering`] for `sort_by`.
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    if natural_less(a, b) {
+    to_ordering(natural_less(a, b), natural_less(b, a))
+}
+
+/// [`natural_less_v3`] as an [`Ordering`] for `sort_by`.
+pub fn natural_cmp_v3(a: &str, b: &str) -> Ordering {
+    to_ordering(natural_less_v3(a, b), natural_less_v3(b, a))
+}
+
+fn to_ordering(lt: bool, gt: bool) -> Ordering {
+    if lt {
         Ordering::Less
-    } else if natural_less(b, a) {
+    } else if gt {
         Ordering::Greater
     } else {
         Ordering::Equal
     }
 }
 
-fn less_slices<T: Copy + PartialEq>(ar: &[T], br: &[T], ch: impl Fn(T) -> char) -> bool {
+fn less_slices<T: Copy + PartialEq>(ar: &[T], br: &[T], ch: impl Fn(T) -> char, v3: bool) -> bool {
     let n = ar.len().min(br.len());
+    let mut digits = false;
     for i in 0..n {
         if ar[i] == br[i] {
+            digits = is_digit(ch(ar[i]));
             continue;
         }
         let (ca, cb) = (ch(ar[i]), ch(br[i]));
@@ -58,7 +79,7 @@ fn less_slices<T: Copy + PartialEq>(ar: &[T], br: &[T], ch: impl Fn(T) -> char) 
             return ca < cb;
         }
         if al || bl {
-            return bl;
+            return if v3 && digits { al } else { bl };
         }
         let mut an: i64 = 0;
         let mut bn: i64 = 0;
@@ -115,6 +136,13 @@ mod tests {
         keys.reverse();
         keys.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(keys, want);
+    }
+
+    #[test]
+    fn v3_letters_after_digits() {
+        assert!(natural_less_v3("0x10", "007"));
+        assert!(natural_less("007", "0x10"));
+        assert!(natural_less_v3("_9", "0x10"));
     }
 
     #[test]

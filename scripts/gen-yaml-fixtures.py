@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""Generate hke's YAML/JSON fixtures from the real helm v3.17.2.
+
+Writes into hke-core/tests/fixtures/yaml/:
+
+* emit.json   -- random value trees (seeded) and what helm's toYaml, toYamlPretty,
+                 toJson, toPrettyJson and toRawJson print for each. The trees reach
+                 helm as a JSON values file, so every number is a float64 there.
+* ints.json   -- int64 lists built in-template (`int64`), and their toYaml/toJson.
+* parse/NNN.yaml + parse.json -- YAML inputs and `fromYaml | toJson` of each (the
+                 same sigs.k8s.io/yaml.Unmarshal path as values files), errors
+                 included as `{"Error": "..."}`.
+
+Usage: scripts/gen-yaml-fixtures.py [--helm PATH] [--seed N] [--count N]
+Run once; the outputs are checked in and the tests do not need helm.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "hke-core", "tests", "fixtures", "yaml")
+MARK = "\u241eHKE"  # a marker that never appears in generated data
+
+TRICKY = [
+    "yes", "No", "on", "OFF", "y", "n", "Y", "true", "False", "~", "null", "NULL", "",
+    " lead", "trail ", "  both  ", "a: b", "a:b", "a #b", "a#b", "#x", "- x", "-", "-x",
+    "?", "? x", ":", ":x", "x:", "1.0", "0755", "0x1F", "0o17", "0b101", "1e3", "1_000",
+    ".5", "+1", "-1", "1.", "09", "2001-12-14", "2001-12-14T21:59:43.10Z", "2001-1-2",
+    "1:20", "12:30:45", "190:20:30.15", "it's", 'say "hi"', "multi\nline",
+    "multi\nline\n", "x\n\n", "  lead\nx", "\nlead nl", "trailing space \nline2",
+    "tab\there", "ctl\x01x", "\x07bell", "esc\x1b", "é ü", "emoji 😀", "中文テキスト",
+    "a\u00a0b", "<<", "=", "!important", "&anchor", "*alias", "%pct", "@at", "`tick",
+    "|pipe", ">gt", "[x]", "{x}", "a,b", "x]", "back\\slash", "x\r\ny", "cr\rx",
+    "nel\u0085x", "ls\u2028x", "bom\ufeffx", "del\x7fx", "c1\x80x", "fffe\ufffex",
+    "---", "--- x", "...", "---x", "a  b", "a b", ".inf", "-.Inf", ".NaN", ".nan",
+    "1e400", "0x", "+.5", "-.5", "1_0:5", "0.", "0", "-0", "00", "+0", "1__0",
+    "\t", " ", "\n", "\n\n", "x\n ", "x \n", "#", "a '", "'", '"', "'a'", "%",
+    "key: value # c", "http://example.com/a?b=c#d", "*", "&", "!", "|", ">",
+    "<script>&amp;</script>", "\u2029", "a\u3000b", "ﬁ", "\U0001d400bold",
+]
+
+WORDS = ["alpha", "beta", "gamma", "delta", "x", "yes", "on", "1", "2.5", "a:", "#b",
+         "é", "😀", "--", "the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog"]
+
+KEY_POOL = [
+    "", "_x", "2", "02", "9", "10", "100", "A", "B", "Z", "a", "b", "z", "a b", "a-b",
+    "a_b", "a9", "a10", "a09", "x.y", "é", "yes", "on", "1", "1.5", "0x10", "true",
+    "null", "~", "a: b", "#k", "-k", "k-", "key", "Key", "KEY", "name", "image",
+    "repository", "tag", "pullPolicy", "port", "ports", "env", "00", "000", "0", "007",
+    "a0", "a00", "a01", "a1", "a.b", "a/b", "a~b", "ü", "Ω", "中",
+    "k" * 129, "multi\nkey", "key ", " key", "emoji😀key", "tab\tkey",
+]
+
+
+def rand_string(r):
+    c = r.random()
+    if c < 0.45:
+        return r.choice(TRICKY)
+    if c < 0.6:
+        # long text with spaces (folding)
+        n = r.randint(12, 40)
+        s = " ".join(r.choice(WORDS) for _ in range(n))
+        if r.random() < 0.2:
+            s = r.choice(["#", "- ", "'", "yes "]) + s
+        if r.random() < 0.15:
+            s = s.replace(" ", "  ", 3)
+        if r.random() < 0.15:
+            s = s + "\n" + s
+        if r.random() < 0.1:
+            s = s + "\t"
+        return s
+    if c < 0.65:
+        return "x" * r.randint(70, 130)
+    if c < 0.85:
+        return " ".join(r.choice(WORDS) for _ in range(r.randint(1, 4)))
+    # random characters from a mixed alphabet
+    alpha = "ab:#- '\"\n\t\\{}[],&*!|>%@`?=~.0123456789éü😀\x01\u00a0"
+    return "".join(r.choice(alpha) for _ in range(r.randint(1, 12)))
+
+
+def rand_float(r):
+    c = r.random()
+    if c < 0.25:
+        return float(r.randint(-1000, 100000))
+    if c < 0.35:
+        return r.choice([0.0, -0.0, 1e6, 1e21, 1e20, 1e19, 1e-7, 1e-5, 0.00001, 1e-6,
+                         1234567.5, 123456.0, 1234567.0, 3.0, 0.5, 1e15, 1e16, 1e17,
+                         12345678901234567890.0, 9007199254740993.0, 1.5e300, 5e-324,
+                         -1e21, 0.1, 100.0, 2.5e-8, 999999.0, 1000000.5])
+    if c < 0.7:
+        return round(r.uniform(-1000, 1000), r.randint(0, 6))
+    mant = round(r.uniform(1, 10), r.randint(0, 8))
+    return float(f"{mant}e{r.randint(-22, 22)}")
+
+
+def rand_key(r):
+    if r.random() < 0.7:
+        return r.choice(KEY_POOL)
+    alpha = "abcAB_-. 019"
+    s = "".join(r.choice(alpha) for _ in range(r.randint(1, 6)))
+    # No letter right after a digit: go-yaml's key order is not transitive there and
+    # Go's output would depend on its random map iteration order.
+    out = ""
+    for ch in s:
+        if ch.isalpha() and out and out[-1].isdigit():
+            continue
+        out += ch
+    return out
+
+
+def rand_value(r, depth):
+    c = r.random()
+    if depth < 4 and c < 0.25:
+        return {rand_key(r): rand_value(r, depth + 1) for _ in range(r.randint(0, 6))}
+    if depth < 4 and c < 0.4:
+        return [rand_value(r, depth + 1) for _ in range(r.randint(0, 5))]
+    c = r.random()
+    if c < 0.55:
+        return rand_string(r)
+    if c < 0.85:
+        return rand_float(r)
+    if c < 0.95:
+        return r.choice([True, False])
+    return None
+
+
+def json_for_yaml(v):
+    """JSON text that go-yaml v2 reads back as the same data: characters YAML does not
+    allow raw (DEL, C1 controls, U+FFFE/FFFF) are escaped."""
+    s = json.dumps(v, ensure_ascii=False)
+    out = []
+    for ch in s:
+        o = ord(ch)
+        if o == 0x7F or 0x80 <= o <= 0x9F or o in (0xFFFE, 0xFFFF, 0xFEFF):
+            out.append("\\u%04x" % o)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def run_helm(helm, chart):
+    p = subprocess.run([helm, "template", "r", chart, "--debug"], capture_output=True,
+                       text=True, timeout=300)
+    # The rendered text is rarely valid YAML: helm then exits 1 but, with --debug,
+    # still prints it on stdout.
+    if MARK not in p.stdout:
+        sys.exit("helm failed:\n" + p.stderr[-3000:])
+    return p.stdout
+
+
+def sections(stdout):
+    res = {}
+    parts = stdout.split(MARK + "<")
+    for part in parts[1:]:
+        head, _, rest = part.partition(">")
+        body, _, _ = rest.partition(MARK + "/")
+        res[head] = body
+    return res
+
+
+def write_chart(d, values_text, template, files=None):
+    os.makedirs(os.path.join(d, "templates"), exist_ok=True)
+    with open(os.path.join(d, "Chart.yaml"), "w") as f:
+        f.write("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    with open(os.path.join(d, "values.yaml"), "w", encoding="utf-8") as f:
+        f.write(values_text)
+    with open(os.path.join(d, "templates", "t.yaml"), "w") as f:
+        f.write(template)
+    for name, data in (files or {}).items():
+        path = os.path.join(d, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+
+
+def gen_emit(helm, seed, count, tmp):
+    r = random.Random(seed)
+    trees = [rand_value(r, 0) for _ in range(count)]
+    # Make sure every tricky string and key appears at least once, alone and in a map.
+    trees += [s for s in TRICKY]
+    trees += [{k: s} for k, s in zip(KEY_POOL, TRICKY)]
+    trees += [{"nest": {"deeper": {"k": " ".join(WORDS * 3)}}},
+              [[" ".join(WORDS * 2)]], {"l": [{"m": " ".join(WORDS * 4)}]}]
+    values = json_for_yaml({"trees": trees})
+    tpl = ("{{- range $i, $t := .Values.trees }}"
+           + "".join(
+               f'{MARK}<{{{{ $i }}}}.{kind}>{{{{ {fn} $t }}}}{MARK}/'
+               for kind, fn in [("yaml", "toYaml"), ("pretty", "toYamlPretty"),
+                                ("json", "toJson"), ("pjson", "toPrettyJson"),
+                                ("rjson", "toRawJson")])
+           + "{{- end }}")
+    chart = os.path.join(tmp, "emit")
+    write_chart(chart, values, tpl)
+    got = sections(run_helm(helm, chart))
+    cases = []
+    for i, t in enumerate(trees):
+        case = {"value": t}
+        for kind in ["yaml", "pretty", "json", "pjson", "rjson"]:
+            case[kind] = got[f"{i}.{kind}"]
+        cases.append(case)
+    return cases
+
+
+INT_LISTS = [
+    ["9007199254740993", "-9223372036854775808", "9223372036854775807", "0", "-1", "1000000"],
+    ["123456789012345678", "42"],
+]
+
+
+def gen_ints(helm, tmp):
+    tpl = ("{{- range $i, $l := .Values.lists }}{{ $x := list }}"
+           "{{- range $l }}{{ $x = append $x (int64 .) }}{{ end }}"
+           f"{MARK}<{{{{ $i }}}}.yaml>{{{{ toYaml $x }}}}{MARK}/"
+           f"{MARK}<{{{{ $i }}}}.pretty>{{{{ toYamlPretty $x }}}}{MARK}/"
+           f"{MARK}<{{{{ $i }}}}.json>{{{{ toJson $x }}}}{MARK}/"
+           "{{- end }}")
+    chart = os.path.join(tmp, "ints")
+    write_chart(chart, json.dumps({"lists": INT_LISTS}), tpl)
+    got = sections(run_helm(helm, chart))
+    return [{"ints": l, "yaml": got[f"{i}.yaml"], "pretty": got[f"{i}.pretty"],
+             "json": got[f"{i}.json"]} for i, l in enumerate(INT_LISTS)]
+
+
+PARSE_INPUTS = [
+    "a: 1000000\nb: 1_000\nc: 0x1F\nd: 0755\ne: 0o17\nf: 0b101\ng: +1\nh: -0b11\ni: 09\n",
+    "a: 1.5\nb: .5\nc: 1e3\nd: 1e-7\ne: -0.0\nf: 1.0\ng: 1.\nh: +.5\ni: 1e400\n",
+    "a: 9007199254740993\nb: 12345678901234567890\nc: 99999999999999999999999\nd: -9223372036854775809\n",
+    "a: .inf\n", "a: -.Inf\n", "a: .nan\n", "a: .iNf\n",
+    "a: [yes, no, on, off, y, n, Y, N, true, false, TRUE, False, yEs, oN]\n",
+    "a: [~, null, Null, NULL, nULL, '', \"\"]\nb:\nc: ~\n",
+    "a: 2001-12-14\nb: 2001-12-14T21:59:43.10Z\nc: 2001-12-14 21:59:43.10 -5\nd: 2001-13-14\ne: 1:20\nf: 12:30:45\n",
+    "a: 'it''s'\nb: \"tab\\tnl\\n\"\nc: plain # comment\nd: \"\\u00e9\\x41\\U0001F600\"\n",
+    "a: |\n  x\n  y\nb: >\n  folded\n  text\n\n  para\nc: |-\n  keep\nd: |+\n  more\n\ne: >-\n  f\n   indented\n  g\n",
+    "a: !!str 123\nb: !!binary aGVsbG8=\nc: !!float 1\nd: !!int '7'\ne: !custom x\nf: !!null ~\ng: !!bool yes\nh: !!timestamp 2001-12-14\n",
+    "a: !!int 1.5\n", "a: !!int abc\n", "a: !!binary '!!'\n", "a: !!float abc\n",
+    "a: !!binary /w==\n",
+    "1: a\n1.5: b\n0x10: c\ntrue: d\nn: e\n1e3: f\n0.1: g\n1.10: h\n-0: i\n.inf: j\n",
+    "~: a\n", "null: 1\n", "18446744073709551615: a\n",
+    "[a]: 1\n", "? {a: 1}\n: 2\n",
+    "a: 1\na: 2\nb: &x {k: 1}\nc: *x\n",
+    "base: &b {x: 1, z: 2}\nm:\n  <<: *b\n  z: 3\nn:\n  z: 0\n  <<: *b\n",
+    "a: &a {x: 1}\nb: &b {x: 2, z: 2}\nm:\n  <<: [*a, *b]\n  y: 0\n",
+    "m:\n  <<: 1\n", "m:\n  <<: [1]\n", "m:\n  '<<': {a: 1}\n", "m:\n  !!merge <<: {a: 1}\n",
+    "a: *nope\n", "a: &x [*x]\n", "a: &x {b: *x}\n",
+    "a:\n\tb: 1\n", "a: 1\n b: 2\n", "a: [1, 2\n", "a: {b: 1\n", "a: 'unterminated\n",
+    "a: \"unterminated\n", "- a\nb: 1\n", "a: b: c\n", "a:\n  - 1\n  b: 2\n",
+    "key: value\n  bad: indent\n", "a: @x\n", "a: `x\n", "a: %x\n", "x: [a, b]]\n",
+    "a: 1\n---\nb: 2\n", "---\na: 1\n", "--- \n", "", "# only comment\n", "\ufeffa: 1\n",
+    "- 1\n- 2\n", "scalar\n", "42\n", "true\n", "~\n",
+    "a: {b: [1, {c: d}], e: [], f: {}}\n",
+    "a: \"x\\\n  y\"\nb: 'multi\n  line'\nc: plain\n  continued\n",
+    "? complex\n: value\n", "a: &anc 1\nb: *anc\n",
+    "a: <<\nb: '<<'\n", "a: !!str\nb: !!int\n",
+    "a: 0x_1F\nb: 1__0\nc: _1\nd: 1_\ne: +0x1F\nf: 0B101\ng: 0X1f\nh: 0O17\n",
+    "a: 0.\nb: -.5\nc: +1e+3\nd: 1E3\ne: 1e\nf: .e3\ng: 1.2.3\nh: 1,000\n",
+    "a: 2024-02-29\nb: 2023-02-29\nc: 2001-12-14t21:59:43+05:00\nd: 2001-12-14T21:59:43\ne: 2001-1-2\n",
+    "\"quoted key\": 1\n'single': 2\n? |\n  block key\n: 3\n",
+    "a: {x: 1, x: 2}\n",
+    "%YAML 1.1\n---\na: 1\n", "%TAG !e! tag:example.com,2000:\n---\na: !e!foo x\n",
+    "a: !<tag:yaml.org,2002:str> 5\n",
+    "a: b\n...\nc: d\n",
+    "a: 1 # c\n#x\nb: 2\n",
+    "a:   \n  - x\n",
+    "a: \"\\/\\ \\_\\N\\L\\P\\0\\a\\e\"\n",
+    "a: \"\\q\"\n",
+    "a: x\r\nb: y\r\n",
+    "a: [a:b, c]\n", "a: {a:b}\n",
+    "a: " + "x" * 1100 + "\n", ("k" * 1100) + ": v\n",
+]
+
+
+def gen_parse(helm, tmp):
+    files = {}
+    for i, text in enumerate(PARSE_INPUTS):
+        files[f"in/{i:03d}.yaml"] = text.encode("utf-8")
+    tpl = ('{{- range $p, $_ := .Files.Glob "in/*.yaml" }}'
+           f'{MARK}<{{{{ $p }}}}>{{{{ $.Files.Get $p | fromYaml | toJson }}}}{MARK}/'
+           "{{- end }}")
+    chart = os.path.join(tmp, "parse")
+    write_chart(chart, "{}\n", tpl, files)
+    got = sections(run_helm(helm, chart))
+    pdir = os.path.join(OUT, "parse")
+    if os.path.isdir(pdir):
+        shutil.rmtree(pdir)
+    os.makedirs(pdir)
+    cases = []
+    for i, text in enumerate(PARSE_INPUTS):
+        name = f"{i:03d}.yaml"
+        with open(os.path.join(pdir, name), "wb") as f:
+            f.write(text.encode("utf-8"))
+        cases.append({"input": name, "from_yaml_to_json": got[f"in/{name}"]})
+    return cases
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--helm", default=os.path.expanduser("~/.cache/hke-tools/bin/helm3"))
+    ap.add_argument("--seed", type=int, default=20261122)
+    ap.add_argument("--count", type=int, default=400)
+    a = ap.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        emit = gen_emit(a.helm, a.seed, a.count, tmp)
+        ints = gen_ints(a.helm, tmp)
+        parse = gen_parse(a.helm, tmp)
+    for name, data in [("emit.json", emit), ("ints.json", ints), ("parse.json", parse)]:
+        with open(os.path.join(OUT, name), "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=True, indent=1)
+            f.write("\n")
+    print(f"emit: {len(emit)} trees, ints: {len(ints)}, parse: {len(parse)} inputs")
+
+
+if __name__ == "__main__":
+    main()
