@@ -10,6 +10,8 @@ Writes into hke-core/tests/fixtures/yaml/:
 * parse/NNN.yaml + parse.json -- YAML inputs and `fromYaml | toJson` of each (the
                  same sigs.k8s.io/yaml.Unmarshal path as values files), errors
                  included as `{"Error": "..."}`.
+* corpus.json -- for every YAML file of ../shared/corpus/charts outside templates/:
+                 FNV-1a 64 hashes of `fromYaml` then toJson / toYaml / toYamlPretty.
 
 Usage: scripts/gen-yaml-fixtures.py [--helm PATH] [--seed N] [--count N]
 Run once; the outputs are checked in and the tests do not need helm.
@@ -299,22 +301,69 @@ def gen_parse(helm, tmp):
     return cases
 
 
+def fnv1a64(data):
+    h = 0xCBF29CE484222325
+    for b in data:
+        h ^= b
+        h = (h * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
+
+
+def gen_corpus(helm, tmp, corpus):
+    """fromYaml of every YAML file of the shared chart corpus outside templates/, and
+    toJson/toYaml/toYamlPretty of the result, kept as FNV-1a 64 hashes (the inputs
+    live in ../shared, the outputs would weigh megabytes)."""
+    charts = os.path.join(corpus, "charts")
+    paths = []
+    for dirpath, dirnames, filenames in os.walk(charts):
+        dirnames[:] = sorted(d for d in dirnames if d != "templates")
+        for fn in sorted(filenames):
+            if fn.endswith((".yaml", ".yml")):
+                paths.append(os.path.relpath(os.path.join(dirpath, fn), charts))
+    files = {}
+    for i, rel in enumerate(paths):
+        with open(os.path.join(charts, rel), "rb") as f:
+            files[f"in/{i:05d}.yaml"] = f.read()
+    tpl = ('{{- range $p, $_ := .Files.Glob "in/*.yaml" }}{{ $v := $.Files.Get $p | fromYaml }}'
+           f'{MARK}<{{{{ $p }}}}.json>{{{{ toJson $v }}}}{MARK}/'
+           f'{MARK}<{{{{ $p }}}}.yaml>{{{{ toYaml $v }}}}{MARK}/'
+           f'{MARK}<{{{{ $p }}}}.pretty>{{{{ toYamlPretty $v }}}}{MARK}/'
+           "{{- end }}")
+    chart = os.path.join(tmp, "corpus")
+    write_chart(chart, "{}\n", tpl, files)
+    got = sections(run_helm(helm, chart))
+    cases = []
+    for i, rel in enumerate(paths):
+        key = f"in/{i:05d}.yaml"
+        case = {"path": rel, "input": fnv1a64(files[key])}
+        for kind in ["json", "yaml", "pretty"]:
+            out = got[f"{key}.{kind}"].encode("utf-8")
+            case[kind] = fnv1a64(out)
+            case[kind + "_len"] = len(out)
+        cases.append(case)
+    return cases
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--helm", default=os.path.expanduser("~/.cache/hke-tools/bin/helm3"))
     ap.add_argument("--seed", type=int, default=20261122)
     ap.add_argument("--count", type=int, default=400)
+    ap.add_argument("--corpus", default=os.path.join(os.path.dirname(ROOT), "shared", "corpus"))
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         emit = gen_emit(a.helm, a.seed, a.count, tmp)
         ints = gen_ints(a.helm, tmp)
         parse = gen_parse(a.helm, tmp)
-    for name, data in [("emit.json", emit), ("ints.json", ints), ("parse.json", parse)]:
+        corpus = gen_corpus(a.helm, tmp, a.corpus)
+    for name, data in [("emit.json", emit), ("ints.json", ints), ("parse.json", parse),
+                       ("corpus.json", corpus)]:
         with open(os.path.join(OUT, name), "w", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=True, indent=1)
             f.write("\n")
-    print(f"emit: {len(emit)} trees, ints: {len(ints)}, parse: {len(parse)} inputs")
+    print(f"emit: {len(emit)} trees, ints: {len(ints)}, parse: {len(parse)} inputs, "
+          f"corpus: {len(corpus)} files")
 
 
 if __name__ == "__main__":

@@ -99,6 +99,11 @@ fn int64_values_match_helm() {
 
 /// What `fromYaml | toJson` prints for a text, computed with hke.
 fn from_yaml_to_json(text: &str) -> String {
+    gojson::to_json(&from_yaml(text)).unwrap_or_default()
+}
+
+/// What Helm's `fromYaml` returns for a text, computed with hke.
+fn from_yaml(text: &str) -> Value {
     let err_map = |msg: String| {
         let mut m = hke_core::value::Map::new();
         m.insert("Error".into(), Value::String(msg));
@@ -118,7 +123,7 @@ fn from_yaml_to_json(text: &str) -> String {
         }
         Err(e) => err_map(e.to_string()),
     };
-    gojson::to_json(&v).unwrap_or_default()
+    v
 }
 
 #[test]
@@ -149,4 +154,66 @@ fn parse_matches_helm() {
         fails.len(),
         cases.len()
     );
+}
+
+fn fnv1a64(data: &[u8]) -> String {
+    let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+    for &b in data {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    format!("{h:016x}")
+}
+
+/// Every YAML file of the shared chart corpus (outside `templates/`): `fromYaml`, then
+/// toJson / toYaml / toYamlPretty, compared by hash with helm's outputs.
+#[test]
+fn corpus_files_match_helm() {
+    let Some(shared) = hke_testkit::shared_dir() else {
+        return;
+    };
+    let charts = shared.join("corpus/charts");
+    let cases = load("corpus.json");
+    let cases = cases.as_array().expect("list");
+    let (mut checked, mut skipped) = (0, 0);
+    let mut fails = Vec::new();
+    let mut per_kind = std::collections::BTreeMap::<&str, usize>::new();
+    for case in cases {
+        let rel = field(case, "path");
+        let Ok(bytes) = std::fs::read(charts.join(rel)) else {
+            skipped += 1;
+            continue;
+        };
+        if fnv1a64(&bytes) != field(case, "input") {
+            skipped += 1;
+            continue;
+        }
+        checked += 1;
+        let text = String::from_utf8_lossy(&bytes);
+        let v = from_yaml(&text);
+        let outs = [
+            ("json", gojson::to_json(&v).unwrap_or_default()),
+            ("yaml", yaml::to_yaml(&v)),
+            ("pretty", yaml::to_yaml_pretty(&v)),
+        ];
+        for (kind, got) in outs {
+            if fnv1a64(got.as_bytes()) == field(case, kind) {
+                *per_kind.entry(kind).or_default() += 1;
+            } else {
+                let want_len = &case[format!("{kind}_len")];
+                fails.push(format!(
+                    "[{kind}] {rel}: hash differs (len {} vs helm {want_len})",
+                    got.len()
+                ));
+            }
+        }
+    }
+    eprintln!("corpus: {checked} files checked, {skipped} skipped (missing or changed)");
+    for (k, n) in &per_kind {
+        eprintln!("{k}: {n}/{checked} match helm");
+    }
+    for f in fails.iter().take(30) {
+        eprintln!("{f}");
+    }
+    assert!(fails.is_empty(), "{} outputs differ from helm", fails.len());
 }
