@@ -122,47 +122,65 @@ struct Open {
 }
 
 /// Reads events of one document (after its DocumentStart) and composes the node tree.
-/// go-yaml v2 predates YAML 1.2's `\/` escape that libyaml accepts: report it as go-yaml
-/// does. `start`/`end` delimit the double-quoted scalar (character indices).
-fn check_escapes(text: &str, start: &Mark, end: &Mark, origin: &str) -> Result<(), YamlError> {
-    if !text.contains("\\/") {
-        return Ok(());
-    }
-    let from = start.index as usize;
-    let to = end.index as usize;
-    let mut line = start.line;
-    let mut chars = text.chars().skip(from).take(to.saturating_sub(from));
-    while let Some(c) = chars.next() {
-        match c {
-            '\n' => line += 1,
-            '\\' => match chars.next() {
-                Some('/') => {
-                    let message = if line != 0 {
-                        format!("yaml: line {}: found unknown escape character", line + 1)
-                    } else {
-                        "yaml: found unknown escape character".to_string()
-                    };
-                    return Err(YamlError {
-                        origin: origin.to_string(),
-                        line: Some(line as usize + 1),
-                        column: None,
-                        kind: YamlErrorKind::Syntax,
-                        message,
-                        json_step: true,
-                    });
-                }
-                Some('\n') => line += 1,
-                _ => {}
-            },
-            _ => {}
+/// go-yaml v2 predates YAML 1.2's `\/` escape that libyaml accepts: double-quoted
+/// scalars are checked for it and reported as go-yaml does (only when the text has
+/// `\/` at all).
+struct EscapeCheck<'t> {
+    text: &'t str,
+    enabled: bool,
+}
+
+impl<'t> EscapeCheck<'t> {
+    fn new(text: &'t str) -> Self {
+        EscapeCheck {
+            text,
+            enabled: text.contains("\\/"),
         }
     }
-    Ok(())
+
+    fn check(&mut self, start: &Mark, end: &Mark, origin: &str) -> Result<(), YamlError> {
+        if !self.enabled {
+            return Ok(());
+        }
+        // Marks carry byte offsets.
+        let scalar = self
+            .text
+            .get(start.index as usize..end.index as usize)
+            .unwrap_or_default();
+        let mut line = start.line;
+        let mut chars = scalar.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\n' => line += 1,
+                '\\' => match chars.next() {
+                    Some('/') => {
+                        let message = if line != 0 {
+                            format!("yaml: line {}: found unknown escape character", line + 1)
+                        } else {
+                            "yaml: found unknown escape character".to_string()
+                        };
+                        return Err(YamlError {
+                            origin: origin.to_string(),
+                            line: Some(line as usize + 1),
+                            column: None,
+                            kind: YamlErrorKind::Syntax,
+                            message,
+                            json_step: true,
+                        });
+                    }
+                    Some('\n') => line += 1,
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        Ok(())
+    }
 }
 
 fn compose_document(
     parser: &mut Parser<&mut &[u8]>,
-    text: &str,
+    escapes: &mut EscapeCheck<'_>,
     origin: &str,
 ) -> Result<Doc, YamlError> {
     let mut nodes: Vec<Node> = Vec::new();
@@ -183,7 +201,7 @@ fn compose_document(
                 ..
             } => {
                 if style == libyaml_safer::ScalarStyle::DoubleQuoted {
-                    check_escapes(text, &ev.start_mark, &ev.end_mark, origin)?;
+                    escapes.check(&ev.start_mark, &ev.end_mark, origin)?;
                 }
                 let id = nodes.len();
                 nodes.push(Node::Scalar {
@@ -292,6 +310,7 @@ pub(crate) fn parse_stream(
     // any leading U+F000..U+FFFF character for a broken BOM.
     parser.set_encoding(libyaml_safer::Encoding::Utf8);
     parser.set_input_string(&mut bytes);
+    let mut escapes = EscapeCheck::new(text);
     let mut out = Vec::new();
     while out.len() < max_docs {
         let ev = parser.parse().map_err(|e| syntax_error(origin, &e))?;
@@ -299,7 +318,7 @@ pub(crate) fn parse_stream(
             EventData::StreamStart { .. } => continue,
             EventData::StreamEnd => break,
             EventData::DocumentStart { .. } => {
-                let doc = compose_document(&mut parser, text, origin)?;
+                let doc = compose_document(&mut parser, &mut escapes, origin)?;
                 let mut dec = Decoder {
                     doc: &doc,
                     origin,

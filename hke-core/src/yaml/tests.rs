@@ -346,3 +346,12 @@ fn nesting_up_to_the_limit_works_everywhere() {
         assert!(to_json(&v).is_ok());
     }
 }
+
+#[test]
+fn slash_escape_is_unknown_to_go_yaml() {
+    assert_eq!(
+        perr("a: \"é\"\nb: \"x\\/\"\n"),
+        "error converting YAML to JSON: yaml: line 2: found unknown escape character"
+    );
+    assert_eq!(json("a: \"x\\\\/\""), r#"{"a":"x\\/"}"#);
+}
