@@ -1,0 +1,375 @@
+//! The diff half of strategic merge patch (`diffMaps` and friends): from two documents,
+//! the patch that turns one into the other, with the option switches the two-way and
+//! three-way entry points use.
+
+use serde_json::{Map, Value};
+
+use super::govalue::{dedupe, fmt_v, go_eq, go_sort_by_string, go_type, GoType};
+use super::order::{
+    item_key, no_merge_key, normalize_slice_order, validate_merge_keys, OrderIndex,
+};
+use super::schema::{Cursor, Strategy};
+use super::{slice_element_type, PatchError, MAX_DEPTH};
+
+/// `DiffOptions`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct DiffOptions {
+    /// Generate `$setElementOrder` lists.
+    pub(crate) set_element_order: bool,
+    /// Leave out additions and changes (three-way "deletions" pass).
+    pub(crate) ignore_changes_and_additions: bool,
+    /// Leave out deletions (three-way "delta" pass).
+    pub(crate) ignore_deletions: bool,
+    /// The map being diffed has the `retainKeys` strategy.
+    pub(crate) build_retain_keys: bool,
+}
+
+/// `diffMaps(original, modified)`.
+pub(crate) fn diff_maps(
+    original: &Map<String, Value>,
+    modified: &Map<String, Value>,
+    schema: Cursor<'_>,
+    opts: DiffOptions,
+    depth: usize,
+) -> Result<Map<String, Value>, PatchError> {
+    if depth > MAX_DEPTH {
+        return Err(PatchError::TooDeep(MAX_DEPTH));
+    }
+    let mut patch = Map::new();
+    let mut retain_keys: Vec<String> = Vec::new();
+    for (key, mv) in modified {
+        if opts.build_retain_keys && !mv.is_null() {
+            retain_keys.push(key.clone());
+        }
+        let Some(ov) = original.get(key) else {
+            if !opts.ignore_changes_and_additions {
+                patch.insert(key.clone(), mv.clone());
+            }
+            continue;
+        };
+        if key == "$patch" {
+            match (ov.as_str(), mv.as_str()) {
+                (Some(o), Some(m)) => {
+                    if o != m {
+                        patch.insert(key.clone(), mv.clone());
+                    }
+                    continue;
+                }
+                _ => {
+                    return Err(PatchError::Invalid(
+                        "invalid value for special key: $patch".into(),
+                    ))
+                }
+            }
+        }
+        if go_type(ov) != go_type(mv) {
+            if !opts.ignore_changes_and_additions {
+                patch.insert(key.clone(), mv.clone());
+            }
+            continue;
+        }
+        match (ov, mv) {
+            (Value::Object(om), Value::Object(mm)) => {
+                handle_map_diff(key, om, mm, &mut patch, schema, opts, depth)?
+            }
+            (Value::Array(oa), Value::Array(ma)) => {
+                handle_slice_diff(key, oa, ma, &mut patch, schema, opts, depth)?
+            }
+            _ => replace_if_not_equal(key, ov, mv, &mut patch, opts),
+        }
+    }
+    if !opts.ignore_deletions {
+        for key in original.keys() {
+            if !modified.contains_key(key) {
+                patch.insert(key.clone(), Value::Null);
+            }
+        }
+    }
+    if !retain_keys.is_empty()
+        && (!patch.is_empty() || has_additional_new_field(original, modified))
+    {
+        retain_keys.sort();
+        patch.insert(
+            "$retainKeys".into(),
+            Value::Array(retain_keys.into_iter().map(Value::String).collect()),
+        );
+    }
+    Ok(patch)
+}
+
+fn has_additional_new_field(original: &Map<String, Value>, modified: &Map<String, Value>) -> bool {
+    original
+        .iter()
+        .any(|(k, v)| !v.is_null() && !modified.contains_key(k))
+}
+
+fn replace_if_not_equal(
+    key: &str,
+    ov: &Value,
+    mv: &Value,
+    patch: &mut Map<String, Value>,
+    opts: DiffOptions,
+) {
+    if opts.ignore_changes_and_additions || go_eq(ov, mv) {
+        return;
+    }
+    patch.insert(key.to_string(), mv.clone());
+}
+
+fn handle_map_diff(
+    key: &str,
+    om: &Map<String, Value>,
+    mm: &Map<String, Value>,
+    patch: &mut Map<String, Value>,
+    schema: Cursor<'_>,
+    mut opts: DiffOptions,
+    depth: usize,
+) -> Result<(), PatchError> {
+    let (sub, meta) = match schema.lookup_struct(key) {
+        Ok(x) => x,
+        Err(e) => {
+            return if maps_equal(om, mm) { Ok(()) } else { Err(e) };
+        }
+    };
+    let (retain, strategy) = meta.split()?;
+    opts.build_retain_keys = retain;
+    if strategy == Strategy::Replace {
+        if !opts.ignore_changes_and_additions {
+            patch.insert(key.to_string(), Value::Object(mm.clone()));
+        }
+        return Ok(());
+    }
+    let p = diff_maps(om, mm, sub, opts, depth + 1)?;
+    if !p.is_empty() {
+        patch.insert(key.to_string(), Value::Object(p));
+    }
+    Ok(())
+}
+
+fn maps_equal(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
+    a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| go_eq(v, w)))
+}
+
+fn lists_equal(a: &[Value], b: &[Value]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| go_eq(x, y))
+}
+
+fn handle_slice_diff(
+    key: &str,
+    oa: &[Value],
+    ma: &[Value],
+    patch: &mut Map<String, Value>,
+    schema: Cursor<'_>,
+    mut opts: DiffOptions,
+    depth: usize,
+) -> Result<(), PatchError> {
+    let (sub, meta) = match schema.lookup_slice(key) {
+        Ok(x) => x,
+        Err(e) => {
+            return if lists_equal(oa, ma) { Ok(()) } else { Err(e) };
+        }
+    };
+    let (retain, strategy) = meta.split()?;
+    if strategy != Strategy::Merge {
+        if !opts.ignore_changes_and_additions && !lists_equal(oa, ma) {
+            patch.insert(key.to_string(), Value::Array(ma.to_vec()));
+        }
+        return Ok(());
+    }
+    opts.build_retain_keys = retain;
+    let (add, del, order) = diff_lists(oa, ma, sub, meta.merge_key, opts, depth)?;
+    if !add.is_empty() {
+        patch.insert(key.to_string(), Value::Array(add));
+    }
+    if !del.is_empty() {
+        patch.insert(format!("$deleteFromPrimitiveList/{key}"), Value::Array(del));
+    }
+    if !order.is_empty() {
+        patch.insert(format!("$setElementOrder/{key}"), Value::Array(order));
+    }
+    Ok(())
+}
+
+type ListDiff = (Vec<Value>, Vec<Value>, Vec<Value>);
+
+/// `diffLists`: (patch list, primitive deletion list, `$setElementOrder` list).
+fn diff_lists(
+    original: &[Value],
+    modified: &[Value],
+    schema: Cursor<'_>,
+    merge_key: &str,
+    opts: DiffOptions,
+    depth: usize,
+) -> Result<ListDiff, PatchError> {
+    if original.is_empty() {
+        if modified.is_empty() || opts.ignore_changes_and_additions {
+            return Ok((Vec::new(), Vec::new(), Vec::new()));
+        }
+        return Ok((modified.to_vec(), Vec::new(), Vec::new()));
+    }
+    let kind = slice_element_type(&[original, modified])?;
+    match kind {
+        GoType::Map => {
+            let (patch_list, delete_list) =
+                diff_lists_of_maps(original, modified, schema, merge_key, opts, depth)?;
+            validate_merge_keys(&patch_list, merge_key)?;
+            validate_merge_keys(modified, merge_key)?;
+            let order = OrderIndex::of_list(modified, merge_key, true);
+            let mut patch_list = normalize_slice_order(patch_list, &order, merge_key, true);
+            let order_same = is_order_same(original, modified, merge_key)?;
+            patch_list.extend(delete_list);
+            let mut set_order = Vec::new();
+            if opts.set_element_order
+                && ((!opts.ignore_changes_and_additions && (!patch_list.is_empty() || !order_same))
+                    || (!opts.ignore_deletions && !patch_list.is_empty()))
+            {
+                set_order = modified
+                    .iter()
+                    .map(|v| {
+                        let mut m = Map::new();
+                        m.insert(merge_key.to_string(), item_key(v, merge_key, true).clone());
+                        Value::Object(m)
+                    })
+                    .collect();
+            }
+            Ok((patch_list, Vec::new(), set_order))
+        }
+        GoType::Slice => Err(PatchError::Invalid(
+            "lists of lists are not supported".into(),
+        )),
+        _ => {
+            // Go sorts `original` in place here; the sorted copy is what the later
+            // DeepEqual sees.
+            let sorted_original = go_sort_by_string(original.to_vec(), fmt_v);
+            let (add, del) = diff_lists_of_scalars(&sorted_original, modified, opts);
+            let order = OrderIndex::of_list(modified, "", false);
+            let add = normalize_slice_order(add, &order, "", false);
+            let set_order = if opts.set_element_order
+                && ((!opts.ignore_deletions && !del.is_empty())
+                    || (!opts.ignore_changes_and_additions
+                        && !lists_equal(&sorted_original, modified)))
+            {
+                modified.to_vec()
+            } else {
+                Vec::new()
+            };
+            Ok((add, del, set_order))
+        }
+    }
+}
+
+fn is_order_same(
+    original: &[Value],
+    modified: &[Value],
+    merge_key: &str,
+) -> Result<bool, PatchError> {
+    if original.len() != modified.len() {
+        return Ok(false);
+    }
+    for (o, m) in original.iter().zip(modified) {
+        let ok = o.get(merge_key).ok_or_else(|| no_merge_key(o, merge_key))?;
+        let mk = m.get(merge_key).ok_or_else(|| no_merge_key(m, merge_key))?;
+        if !go_eq(ok, mk) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// `diffListsOfScalars` on the already sorted original: (additions, deletions).
+fn diff_lists_of_scalars(
+    sorted_original: &[Value],
+    modified: &[Value],
+    opts: DiffOptions,
+) -> (Vec<Value>, Vec<Value>) {
+    let sorted_modified = go_sort_by_string(modified.iter().collect::<Vec<_>>(), |v| fmt_v(v));
+    let os: Vec<String> = sorted_original.iter().map(fmt_v).collect();
+    let ms: Vec<String> = sorted_modified.iter().map(|v| fmt_v(v)).collect();
+    let (mut i, mut j) = (0, 0);
+    let mut add = Vec::new();
+    let mut del = Vec::new();
+    while i < os.len() || j < ms.len() {
+        let o_in = i < os.len();
+        let m_in = j < ms.len();
+        if o_in && m_in && os[i] == ms[j] {
+            i += 1;
+            j += 1;
+        } else if !o_in || (m_in && os[i] > ms[j]) {
+            if !opts.ignore_changes_and_additions {
+                add.push(sorted_modified[j].clone());
+            }
+            j += 1;
+        } else {
+            if !opts.ignore_deletions {
+                del.push(sorted_original[i].clone());
+            }
+            i += 1;
+        }
+    }
+    (add, dedupe(del))
+}
+
+/// `diffListsOfMaps`: (changes and additions, deletion directives).
+fn diff_lists_of_maps(
+    original: &[Value],
+    modified: &[Value],
+    schema: Cursor<'_>,
+    merge_key: &str,
+    opts: DiffOptions,
+    depth: usize,
+) -> Result<(Vec<Value>, Vec<Value>), PatchError> {
+    let key_str = |v: &&Value| fmt_v(item_key(v, merge_key, true));
+    let os = go_sort_by_string(original.iter().collect::<Vec<_>>(), key_str);
+    let ms = go_sort_by_string(modified.iter().collect::<Vec<_>>(), key_str);
+    let entry = |v: &'_ Value| -> Result<String, PatchError> {
+        let m = v
+            .as_object()
+            .ok_or_else(|| super::order::bad_arg_type("map[string]interface {}", v))?;
+        let k = m.get(merge_key).ok_or_else(|| no_merge_key(v, merge_key))?;
+        Ok(fmt_v(k))
+    };
+    let mut patch = Vec::with_capacity(modified.len());
+    let mut deletions = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < os.len() || j < ms.len() {
+        let o_in = i < os.len();
+        let m_in = j < ms.len();
+        let ok = if o_in { Some(entry(os[i])?) } else { None };
+        let mk = if m_in { Some(entry(ms[j])?) } else { None };
+        match (ok, mk) {
+            (Some(a), Some(b)) if a == b => {
+                if let (Value::Object(om), Value::Object(mm)) = (os[i], ms[j]) {
+                    let mut p = diff_maps(om, mm, schema, opts, depth + 1)?;
+                    if !p.is_empty() {
+                        p.insert(
+                            merge_key.to_string(),
+                            mm.get(merge_key).cloned().unwrap_or(Value::Null),
+                        );
+                        patch.push(Value::Object(p));
+                    }
+                }
+                i += 1;
+                j += 1;
+            }
+            (a, Some(b)) if a.as_ref().map_or(true, |a| *a > b) => {
+                if !opts.ignore_changes_and_additions {
+                    patch.push(ms[j].clone());
+                }
+                j += 1;
+            }
+            _ => {
+                if !opts.ignore_deletions {
+                    let mut d = Map::new();
+                    d.insert(
+                        merge_key.to_string(),
+                        item_key(os[i], merge_key, true).clone(),
+                    );
+                    d.insert("$patch".into(), Value::String("delete".into()));
+                    deletions.push(Value::Object(d));
+                }
+                i += 1;
+            }
+        }
+    }
+    Ok((patch, deletions))
+}
