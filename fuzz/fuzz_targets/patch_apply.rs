@@ -2,6 +2,7 @@
 //! test type's fields and every directive never panic; errors are fine.
 #![no_main]
 
+#[allow(dead_code)]
 #[path = "patch_gen.rs"]
 mod patch_gen;
 

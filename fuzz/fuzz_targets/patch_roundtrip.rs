@@ -3,6 +3,7 @@
 //! merge patch.
 #![no_main]
 
+#[allow(dead_code)]
 #[path = "patch_gen.rs"]
 mod patch_gen;
 

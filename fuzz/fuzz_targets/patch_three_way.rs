@@ -8,6 +8,7 @@
 //! - a merge-keyed element only `current` has survives.
 #![no_main]
 
+#[allow(dead_code)]
 #[path = "patch_gen.rs"]
 mod patch_gen;
 
@@ -33,11 +34,13 @@ fn check(
 ) -> Result<(), String> {
     for (k, mv) in m {
         let rv = r.get(k).ok_or_else(|| format!("{path}.{k}: missing from result"))?;
-        let sub = |x: Option<&Map<String, Value>>| x.and_then(|x| x.get(k)).and_then(Value::as_object);
+        fn sub<'a>(x: Option<&'a Map<String, Value>>, k: &str) -> Option<&'a Map<String, Value>> {
+            x.and_then(|x| x.get(k)).and_then(Value::as_object)
+        }
         match mv {
             Value::Object(mm) if k == "simpleMap" || k == "retainKeysMap" => {
                 let rm = rv.as_object().ok_or_else(|| format!("{path}.{k}: not a map"))?;
-                check(sub(o), mm, sub(c), rm, k == "retainKeysMap", &format!("{path}.{k}"))?;
+                check(sub(o, k), mm, sub(c, k), rm, k == "retainKeysMap", &format!("{path}.{k}"))?;
             }
             Value::Array(ml) if MERGING.contains(&k.as_str()) => {
                 let rl = rv.as_array().ok_or_else(|| format!("{path}.{k}: not a list"))?;

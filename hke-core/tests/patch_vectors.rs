@@ -397,7 +397,7 @@ fn kubectl_apply_cases() {
             if let Some(stderr) = c.get("kubectl_stderr").and_then(Value::as_str) {
                 let want = stderr.trim_start_matches("error: ").trim_end();
                 return match got {
-                    Err(e) if e.to_string().trim_end() == want => Ok(()),
+                    Err(e) if e.root().to_string().trim_end() == want => Ok(()),
                     Err(e) => Err(format!("error {:?}, kubectl said {want:?}", e.to_string())),
                     Ok(v) => Err(format!("expected error {want:?}, got {v}")),
                 };

@@ -70,10 +70,12 @@ pub(crate) fn diff_maps(
         }
         match (ov, mv) {
             (Value::Object(om), Value::Object(mm)) => {
-                handle_map_diff(key, om, mm, &mut patch, schema, opts, depth)?
+                handle_map_diff(key, om, mm, &mut patch, schema, opts, depth)
+                    .map_err(|e| e.within(key))?
             }
             (Value::Array(oa), Value::Array(ma)) => {
-                handle_slice_diff(key, oa, ma, &mut patch, schema, opts, depth)?
+                handle_slice_diff(key, oa, ma, &mut patch, schema, opts, depth)
+                    .map_err(|e| e.within(key))?
             }
             _ => replace_if_not_equal(key, ov, mv, &mut patch, opts),
         }
@@ -339,7 +341,12 @@ fn diff_lists_of_maps(
         match (ok, mk) {
             (Some(a), Some(b)) if a == b => {
                 if let (Value::Object(om), Value::Object(mm)) = (os[i], ms[j]) {
-                    let mut p = diff_maps(om, mm, schema, opts, depth + 1)?;
+                    let mut p = diff_maps(om, mm, schema, opts, depth + 1).map_err(|e| {
+                        e.within(&format!(
+                            "[{merge_key}={}]",
+                            fmt_v(item_key(ms[j], merge_key, true))
+                        ))
+                    })?;
                     if !p.is_empty() {
                         p.insert(
                             merge_key.to_string(),

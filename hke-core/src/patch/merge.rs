@@ -117,35 +117,51 @@ pub(crate) fn merge_map(
             }
             continue;
         }
+        let at = k.clone();
+        let merged = merge_value(ov, pv, &k, is_delete_list, schema, opts, depth)
+            .map_err(|e| e.within(&at))?;
+        if let Some(v) = merged {
+            original.insert(k, v);
+        }
+    }
+    Ok(original)
+}
+
+/// One key of `mergeMap` where the original and the patch hold values of the same type.
+fn merge_value(
+    ov: Value,
+    pv: Value,
+    k: &str,
+    is_delete_list: bool,
+    schema: Cursor<'_>,
+    opts: MergeOptions,
+    depth: usize,
+) -> Result<Option<Value>, PatchError> {
+    {
         match (ov, pv) {
             (Value::Object(om), Value::Object(pm)) => {
-                let (sub, meta) = schema.lookup_struct(&k)?;
+                let (sub, meta) = schema.lookup_struct(k)?;
                 let (_, strategy) = meta.split()?;
                 let merged = if strategy == Strategy::Replace {
                     pm
                 } else {
                     merge_map(om, pm, sub, opts, depth + 1)?
                 };
-                original.insert(k, Value::Object(merged));
+                Ok(Some(Value::Object(merged)))
             }
             (Value::Array(oa), Value::Array(pa)) => {
-                let (sub, meta) = schema.lookup_slice(&k)?;
+                let (sub, meta) = schema.lookup_slice(k)?;
                 let (_, strategy) = meta.split()?;
                 let merged = if strategy == Strategy::Merge || is_delete_list {
                     merge_slice(oa, pa, sub, meta.merge_key, opts, is_delete_list, depth + 1)?.0
                 } else {
                     pa
                 };
-                original.insert(k, Value::Array(merged));
+                Ok(Some(Value::Array(merged)))
             }
-            (_, pv) => {
-                if let Some(v) = remove_directives(pv) {
-                    original.insert(k, v);
-                }
-            }
+            (_, pv) => Ok(remove_directives(pv)),
         }
     }
-    Ok(original)
 }
 
 /// A value for a key the original lacks (or holds with another type).
@@ -281,7 +297,7 @@ fn merge_element_order(
             Some(Value::Array(a)) => Some(a.clone()),
             Some(other) => return Err(bad_arg_type("[]interface {}", other)),
         };
-        let (sub, meta) = schema.lookup_slice(&field)?;
+        let (sub, meta) = schema.lookup_slice(&field).map_err(|e| e.within(&field))?;
         let (_, strategy) = meta.split()?;
         let merge_key = meta.merge_key;
         validate_with_order_list(patch_list.as_deref().unwrap_or(&[]), &order, merge_key)?;
@@ -684,7 +700,10 @@ fn merge_without_special_elements(
                     Value::Object(m) => m,
                     _ => Map::new(),
                 };
-                *slot = Value::Object(merge_map(om, pm, schema, opts, depth + 1)?);
+                let at = format!("[{merge_key}={}]", fmt_v(k));
+                *slot = Value::Object(
+                    merge_map(om, pm, schema, opts, depth + 1).map_err(|e| e.within(&at))?,
+                );
             }
             None => {
                 index.insert(kid, original.len());

@@ -69,6 +69,55 @@ pub enum PatchError {
     /// Input nested deeper than [`MAX_DEPTH`].
     #[error("document nesting exceeds {0} levels")]
     TooDeep(usize),
+    /// An error at a position inside the documents. It displays as the inner error alone,
+    /// so messages stay Kubernetes' (and Helm's) text; [`PatchError::path`] locates it.
+    #[error("{source}")]
+    At {
+        /// Where: `spec.template.spec.containers[name=app].env`.
+        path: String,
+        /// What went wrong there.
+        source: Box<PatchError>,
+    },
+}
+
+impl PatchError {
+    /// Prefixes the location with one map key or list element segment.
+    pub(crate) fn within(self, segment: &str) -> PatchError {
+        let join = |rest: String| {
+            if rest.starts_with('[') {
+                format!("{segment}{rest}")
+            } else {
+                format!("{segment}.{rest}")
+            }
+        };
+        match self {
+            PatchError::At { path, source } => PatchError::At {
+                path: join(path),
+                source,
+            },
+            e @ (PatchError::Invalid(_) | PatchError::TooDeep(_)) => PatchError::At {
+                path: segment.to_string(),
+                source: Box::new(e),
+            },
+            other => other,
+        }
+    }
+
+    /// The location of the error inside the documents, when known.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            PatchError::At { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The error without its location.
+    pub fn root(&self) -> &PatchError {
+        match self {
+            PatchError::At { source, .. } => source.root(),
+            other => other,
+        }
+    }
 }
 
 /// A condition on a finished patch (`mergepatch.PreconditionFunc`).
