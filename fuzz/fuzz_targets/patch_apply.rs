@@ -15,8 +15,12 @@ fuzz_target!(|data: &[u8]| {
     if let Some(text) = data.strip_prefix(b"J") {
         // Raw JSON: two documents separated by a NUL byte.
         let mut parts = text.splitn(2, |b| *b == 0);
-        let a = parts.next().and_then(|t| serde_json::from_slice::<Value>(t).ok());
-        let b = parts.next().and_then(|t| serde_json::from_slice::<Value>(t).ok());
+        let a = parts
+            .next()
+            .and_then(|t| serde_json::from_slice::<Value>(t).ok());
+        let b = parts
+            .next()
+            .and_then(|t| serde_json::from_slice::<Value>(t).ok());
         if let (Some(a), Some(b)) = (a, b) {
             let _ = patch::apply(&a, &b, &schema);
             let _ = patch::two_way(&a, &b, &schema);

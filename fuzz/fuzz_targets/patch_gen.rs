@@ -32,14 +32,35 @@ pub fn test_schema() -> PatchSchema {
 }
 
 const KEYS: &[&str] = &[
-    "name", "value", "other", "mergingList", "nonMergingList", "mergingIntList",
-    "nonMergingIntList", "mergeItemPtr", "simpleMap", "replacingItem", "retainKeysMap",
-    "retainKeysMergingList", "$patch", "$retainKeys", "$setElementOrder/mergingList",
-    "$setElementOrder/mergingIntList", "$deleteFromPrimitiveList/mergingIntList",
-    "$setElementOrder/nonMergingList", "$deleteFromPrimitiveList/nonMergingIntList",
-    "$setElementOrder", "$deleteFromPrimitiveList", "MergingList", "unknown", "a", "b",
+    "name",
+    "value",
+    "other",
+    "mergingList",
+    "nonMergingList",
+    "mergingIntList",
+    "nonMergingIntList",
+    "mergeItemPtr",
+    "simpleMap",
+    "replacingItem",
+    "retainKeysMap",
+    "retainKeysMergingList",
+    "$patch",
+    "$retainKeys",
+    "$setElementOrder/mergingList",
+    "$setElementOrder/mergingIntList",
+    "$deleteFromPrimitiveList/mergingIntList",
+    "$setElementOrder/nonMergingList",
+    "$deleteFromPrimitiveList/nonMergingIntList",
+    "$setElementOrder",
+    "$deleteFromPrimitiveList",
+    "MergingList",
+    "unknown",
+    "a",
+    "b",
 ];
-const STRS: &[&str] = &["delete", "replace", "merge", "a", "b", "c", "name", "value", "1"];
+const STRS: &[&str] = &[
+    "delete", "replace", "merge", "a", "b", "c", "name", "value", "1",
+];
 
 /// Any JSON value over the vocabulary.
 pub fn any_value(u: &mut Unstructured, depth: usize) -> Result<Value> {
@@ -92,7 +113,8 @@ fn pick_subset(u: &mut Unstructured, pool: &[&str]) -> Result<Vec<String>> {
 /// unique members of merging primitive lists.
 pub fn merge_item(u: &mut Unstructured, depth: usize) -> Result<Map<String, Value>> {
     let mut m = Map::new();
-    let s = |u: &mut Unstructured| -> Result<Value> { Ok(Value::from(*u.choose(&["a", "b", "c"])?)) };
+    let s =
+        |u: &mut Unstructured| -> Result<Value> { Ok(Value::from(*u.choose(&["a", "b", "c"])?)) };
     if u.arbitrary()? {
         m.insert("value".into(), s(u)?);
     }
@@ -134,7 +156,10 @@ pub fn merge_item(u: &mut Unstructured, depth: usize) -> Result<Map<String, Valu
             }
         }
         if u.arbitrary()? {
-            m.insert("retainKeysMap".into(), Value::Object(merge_item(u, depth + 1)?));
+            m.insert(
+                "retainKeysMap".into(),
+                Value::Object(merge_item(u, depth + 1)?),
+            );
         }
     }
     Ok(m)

@@ -33,25 +33,49 @@ fn check(
     path: &str,
 ) -> Result<(), String> {
     for (k, mv) in m {
-        let rv = r.get(k).ok_or_else(|| format!("{path}.{k}: missing from result"))?;
+        let rv = r
+            .get(k)
+            .ok_or_else(|| format!("{path}.{k}: missing from result"))?;
         fn sub<'a>(x: Option<&'a Map<String, Value>>, k: &str) -> Option<&'a Map<String, Value>> {
             x.and_then(|x| x.get(k)).and_then(Value::as_object)
         }
         match mv {
             Value::Object(mm) if k == "simpleMap" || k == "retainKeysMap" => {
-                let rm = rv.as_object().ok_or_else(|| format!("{path}.{k}: not a map"))?;
-                check(sub(o, k), mm, sub(c, k), rm, k == "retainKeysMap", &format!("{path}.{k}"))?;
+                let rm = rv
+                    .as_object()
+                    .ok_or_else(|| format!("{path}.{k}: not a map"))?;
+                check(
+                    sub(o, k),
+                    mm,
+                    sub(c, k),
+                    rm,
+                    k == "retainKeysMap",
+                    &format!("{path}.{k}"),
+                )?;
             }
             Value::Array(ml) if MERGING.contains(&k.as_str()) => {
-                let rl = rv.as_array().ok_or_else(|| format!("{path}.{k}: not a list"))?;
+                let rl = rv
+                    .as_array()
+                    .ok_or_else(|| format!("{path}.{k}: not a list"))?;
                 let list = |x: Option<&Map<String, Value>>| {
-                    x.and_then(|x| x.get(k)).and_then(Value::as_array).cloned().unwrap_or_default()
+                    x.and_then(|x| x.get(k))
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default()
                 };
                 let (ol, cl) = (list(o), list(c));
                 for e in ml.iter().filter_map(Value::as_object) {
                     let name = e.get("name").cloned().unwrap_or(Value::Null);
-                    let re = find(rl, &name).ok_or_else(|| format!("{path}.{k}[{name}] missing"))?;
-                    check(find(&ol, &name), e, find(&cl, &name), re, k == "retainKeysMergingList", &format!("{path}.{k}[{name}]"))?;
+                    let re =
+                        find(rl, &name).ok_or_else(|| format!("{path}.{k}[{name}] missing"))?;
+                    check(
+                        find(&ol, &name),
+                        e,
+                        find(&cl, &name),
+                        re,
+                        k == "retainKeysMergingList",
+                        &format!("{path}.{k}[{name}]"),
+                    )?;
                 }
                 for e in cl.iter().filter_map(Value::as_object) {
                     let name = e.get("name").cloned().unwrap_or(Value::Null);
@@ -65,7 +89,9 @@ fn check(
                 }
             }
             Value::Array(ml) if k == "mergingIntList" => {
-                let rl = rv.as_array().ok_or_else(|| format!("{path}.{k}: not a list"))?;
+                let rl = rv
+                    .as_array()
+                    .ok_or_else(|| format!("{path}.{k}: not a list"))?;
                 if let Some(x) = ml.iter().find(|x| !rl.contains(x)) {
                     return Err(format!("{path}.{k}: {x} missing"));
                 }
@@ -100,7 +126,11 @@ fuzz_target!(|data: &[u8]| {
     ) else {
         return;
     };
-    let (ov, mv, cv) = (Value::Object(o.clone()), Value::Object(m.clone()), Value::Object(c.clone()));
+    let (ov, mv, cv) = (
+        Value::Object(o.clone()),
+        Value::Object(m.clone()),
+        Value::Object(c.clone()),
+    );
     let p = patch::three_way(&ov, &mv, &cv, &schema, true)
         .unwrap_or_else(|e| panic!("three_way failed: {e}\no {ov}\nm {mv}\nc {cv}"));
     let r = patch::apply(&cv, &p, &schema)

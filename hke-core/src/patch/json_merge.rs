@@ -27,6 +27,8 @@ fn too_deep(depth: usize) -> Result<(), PatchError> {
 /// Errors: a `null` document (`invalid JSON document`), a `null` or scalar patch
 /// (`invalid JSON patch`).
 pub fn apply(doc: &Value, patch: &Value) -> Result<Value, PatchError> {
+    super::check_depth(doc)?;
+    super::check_depth(patch)?;
     if doc.is_null() {
         return Err(PatchError::InvalidDocument);
     }
@@ -122,6 +124,8 @@ fn matches(a: &Value, b: &Value) -> bool {
 /// `CreateMergePatch(original, modified)`: both objects, or both arrays of objects (patched
 /// pairwise). Keys of `original` missing from `modified` become `null`.
 pub fn diff(original: &Value, modified: &Value) -> Result<Value, PatchError> {
+    super::check_depth(original)?;
+    super::check_depth(modified)?;
     match (original, modified) {
         (Value::Array(a), Value::Array(b)) => {
             if a.len() != b.len() {

@@ -178,7 +178,7 @@ fn document(v: &Value) -> Result<Option<&Map<String, Value>>, PatchError> {
     }
 }
 
-fn check_depth(v: &Value) -> Result<(), PatchError> {
+pub(crate) fn check_depth(v: &Value) -> Result<(), PatchError> {
     fn walk(v: &Value, depth: usize) -> bool {
         if depth > MAX_DEPTH {
             return false;

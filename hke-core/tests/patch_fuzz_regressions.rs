@@ -1,0 +1,62 @@
+//! Findings of the `fuzz/` patch targets, kept as regression tests. Each documents either
+//! a bug that was fixed or a Kubernetes behaviour the fuzz property had to accept.
+
+use hke_core::patch::{self, PatchSchema};
+use serde_json::{json, Value};
+
+fn merge_item_schema() -> PatchSchema {
+    let doc = json!({
+        "format": "hke-smp-patch-meta/1",
+        "kinds": {"MergeItem": "MergeItem"},
+        "types": {"MergeItem": {
+            "other": {"k": "s"},
+            "name": {"k": "s"},
+            "mergingIntList": {"k": "l", "e": {"k": "s"}, "ps": "merge"},
+            "nonMergingIntList": {"k": "l", "e": {"k": "s"}},
+            "nonMergingList": {"k": "l", "e": {"k": "o", "t": "MergeItem"}},
+            "mergingList": {"k": "l", "e": {"k": "o", "t": "MergeItem"}, "ps": "merge", "mk": "name"}
+        }}
+    });
+    PatchSchema::from_test_schema(&doc).expect("schema")
+}
+
+/// patch_roundtrip crash-9a19276028175f3f48259380328270779a743162: `diffListsOfScalars`
+/// sorts the original list in place and then compares it with the modified list to decide
+/// whether the order changed, so reordering `[3,4,1]` into the sorted `[1,3,4]` sends no
+/// `$setElementOrder` and the live order stays. hke reproduces that.
+#[test]
+fn two_way_pure_reorder_to_sorted_order_is_not_sent() {
+    let s = merge_item_schema();
+    let original = json!({"mergingIntList": [3, 4, 1], "nonMergingList": []});
+    let modified = json!({"mergingIntList": [1, 3, 4], "mergingList": [{"name": "n1"}], "nonMergingIntList": [], "other": "a"});
+    let p = patch::two_way(&original, &modified, &s).expect("two_way");
+    assert_eq!(
+        p,
+        json!({"mergingList": [{"name": "n1"}], "nonMergingIntList": [], "nonMergingList": null, "other": "a"})
+    );
+    let r = patch::apply(&original, &p, &s).expect("apply");
+    assert_eq!(r["mergingIntList"], json!([3, 4, 1]));
+    // Reordering into an unsorted order is sent.
+    let p = patch::two_way(
+        &json!({"mergingIntList": [1, 3, 4]}),
+        &json!({"mergingIntList": [4, 1, 3]}),
+        &s,
+    )
+    .expect("two_way");
+    assert_eq!(p, json!({"$setElementOrder/mergingIntList": [4, 1, 3]}));
+}
+
+/// Inputs nested beyond the limit are refused instead of recursing without bound.
+#[test]
+fn deep_documents_are_refused() {
+    let s = merge_item_schema();
+    let mut deep = json!("x");
+    for _ in 0..(patch::MAX_DEPTH + 10) {
+        deep = Value::Array(vec![deep]);
+    }
+    let doc = json!({"nonMergingList": deep});
+    assert!(patch::apply(&doc, &json!({}), &s).is_err());
+    assert!(patch::two_way(&json!({}), &doc, &s).is_err());
+    assert!(patch::json_merge::diff(&json!({}), &json!({"a": doc.clone()})).is_err());
+    assert!(patch::json_merge::apply(&json!({}), &doc).is_err());
+}
