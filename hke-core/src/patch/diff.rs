@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::govalue::{dedupe, fmt_v, go_eq, go_sort_by_string, go_type, GoType};
+use super::govalue::{dedupe, fmt_v, go_eq, go_sort_by_string, go_sort_keyed, go_type, GoType};
 use super::order::{
     item_key, no_merge_key, normalize_slice_order, validate_merge_keys, OrderIndex,
 };
@@ -320,31 +320,34 @@ fn diff_lists_of_maps(
     opts: DiffOptions,
     depth: usize,
 ) -> Result<(Vec<Value>, Vec<Value>), PatchError> {
-    let key_str = |v: &&Value| fmt_v(item_key(v, merge_key, true));
-    let os = go_sort_by_string(original.iter().collect::<Vec<_>>(), key_str);
-    let ms = go_sort_by_string(modified.iter().collect::<Vec<_>>(), key_str);
-    let entry = |v: &'_ Value| -> Result<String, PatchError> {
+    // Every element must be a map holding the merge key (checked in Go's walk order:
+    // whichever list the walk reaches first; both are checked before any diff here).
+    for v in original.iter().chain(modified) {
         let m = v
             .as_object()
             .ok_or_else(|| super::order::bad_arg_type("map[string]interface {}", v))?;
-        let k = m.get(merge_key).ok_or_else(|| no_merge_key(v, merge_key))?;
-        Ok(fmt_v(k))
-    };
+        if !m.contains_key(merge_key) {
+            return Err(no_merge_key(v, merge_key));
+        }
+    }
+    let key_str = |v: &&Value| fmt_v(item_key(v, merge_key, true));
+    let os = go_sort_keyed(original.iter().collect::<Vec<_>>(), key_str);
+    let ms = go_sort_keyed(modified.iter().collect::<Vec<_>>(), key_str);
     let mut patch = Vec::with_capacity(modified.len());
     let mut deletions = Vec::new();
     let (mut i, mut j) = (0, 0);
     while i < os.len() || j < ms.len() {
         let o_in = i < os.len();
         let m_in = j < ms.len();
-        let ok = if o_in { Some(entry(os[i])?) } else { None };
-        let mk = if m_in { Some(entry(ms[j])?) } else { None };
+        let ok = if o_in { Some(&os[i].0) } else { None };
+        let mk = if m_in { Some(&ms[j].0) } else { None };
         match (ok, mk) {
             (Some(a), Some(b)) if a == b => {
-                if let (Value::Object(om), Value::Object(mm)) = (os[i], ms[j]) {
+                if let (Value::Object(om), Value::Object(mm)) = (os[i].1, ms[j].1) {
                     let mut p = diff_maps(om, mm, schema, opts, depth + 1).map_err(|e| {
                         e.within(&format!(
                             "[{merge_key}={}]",
-                            fmt_v(item_key(ms[j], merge_key, true))
+                            fmt_v(item_key(ms[j].1, merge_key, true))
                         ))
                     })?;
                     if !p.is_empty() {
@@ -358,9 +361,9 @@ fn diff_lists_of_maps(
                 i += 1;
                 j += 1;
             }
-            (a, Some(b)) if a.as_ref().map_or(true, |a| *a > b) => {
+            (a, Some(b)) if a.map_or(true, |a| a > b) => {
                 if !opts.ignore_changes_and_additions {
-                    patch.push(ms[j].clone());
+                    patch.push(ms[j].1.clone());
                 }
                 j += 1;
             }
@@ -369,7 +372,7 @@ fn diff_lists_of_maps(
                     let mut d = Map::new();
                     d.insert(
                         merge_key.to_string(),
-                        item_key(os[i], merge_key, true).clone(),
+                        item_key(os[i].1, merge_key, true).clone(),
                     );
                     d.insert("$patch".into(), Value::String("delete".into()));
                     deletions.push(Value::Object(d));

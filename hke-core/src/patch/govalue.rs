@@ -218,13 +218,21 @@ fn write_v(out: &mut String, v: &Value, s_verb: bool, depth: usize) {
 /// elements this is an insertion sort that puts equal elements in reverse order; the same
 /// order is used for longer inputs (where Go's pdqsort leaves ties unspecified).
 pub(crate) fn go_sort_by_string<T>(items: Vec<T>, key: impl Fn(&T) -> String) -> Vec<T> {
+    go_sort_keyed(items, key)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
+}
+
+/// [`go_sort_by_string`], keeping each item's sort key.
+pub(crate) fn go_sort_keyed<T>(items: Vec<T>, key: impl Fn(&T) -> String) -> Vec<(String, T)> {
     let mut keyed: Vec<(String, usize, T)> = items
         .into_iter()
         .enumerate()
         .map(|(i, t)| (key(&t), i, t))
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    keyed.into_iter().map(|(_, _, t)| t).collect()
+    keyed.into_iter().map(|(k, _, t)| (k, t)).collect()
 }
 
 /// Go's `deduplicateScalars` applied to `original ++ patch` where `append` reused
