@@ -60,3 +60,20 @@ fn deep_documents_are_refused() {
     assert!(patch::json_merge::diff(&json!({}), &json!({"a": doc.clone()})).is_err());
     assert!(patch::json_merge::apply(&json!({}), &doc).is_err());
 }
+
+/// patch_three_way crash-d9e083fe124399a9267f7bbdbdf6d8147a25b42d: with `overwrite = false`
+/// the conflict check compares atomic lists element by element; inside them two empty
+/// lists meet and `sliceElementType` fails with "no elements in any of the given slices",
+/// which `CreateThreeWayMergePatch` returns as its error. hke does the same; with
+/// `overwrite = true` (Helm) the patch is produced.
+#[test]
+fn conflict_check_on_two_empty_lists_fails_like_go() {
+    let s = merge_item_schema();
+    let o = json!({});
+    let m = json!({"nonMergingList": [{"mergingList": [], "name": "n1"}]});
+    let c = json!({"nonMergingList": [{"mergingList": [], "name": "n1", "other": "b"}]});
+    let e = patch::three_way(&o, &m, &c, &s, false).expect_err("Go fails here");
+    assert_eq!(e.to_string(), "no elements in any of the given slices");
+    let p = patch::three_way(&o, &m, &c, &s, true).expect("overwrite");
+    assert_eq!(p, m);
+}
