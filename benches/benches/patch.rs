@@ -101,6 +101,20 @@ fn bench_case(c: &mut Criterion, name: &str, docs: [Value; 3]) {
             }
         })
     });
+    c.bench_function(&format!("{name}/two_way_cm"), |b| {
+        b.iter(|| {
+            black_box(
+                patch::two_way(black_box(&docs[2]), black_box(&docs[1]), &schema).expect("2w"),
+            )
+        })
+    });
+    c.bench_function(&format!("{name}/two_way_om"), |b| {
+        b.iter(|| {
+            black_box(
+                patch::two_way(black_box(&docs[0]), black_box(&docs[1]), &schema).expect("2w"),
+            )
+        })
+    });
     c.bench_function(&format!("{name}/three_way"), |b| {
         b.iter(|| {
             black_box(

@@ -1,8 +1,8 @@
 //! Findings of the `fuzz/` patch targets, kept as regression tests. Each documents either
 //! a bug that was fixed or a Kubernetes behaviour the fuzz property had to accept.
 
-use hke_core::patch::{self, PatchSchema};
-use serde_json::{json, Value};
+use hke_core::patch::{self, PatchError, PatchSchema};
+use serde_json::json;
 
 fn merge_item_schema() -> PatchSchema {
     let doc = json!({
@@ -49,16 +49,25 @@ fn two_way_pure_reorder_to_sorted_order_is_not_sent() {
 /// Inputs nested beyond the limit are refused instead of recursing without bound.
 #[test]
 fn deep_documents_are_refused() {
-    let s = merge_item_schema();
+    let s = PatchSchema::unknown();
     let mut deep = json!("x");
     for _ in 0..(patch::MAX_DEPTH + 10) {
-        deep = Value::Array(vec![deep]);
+        deep = json!({ "a": deep });
     }
-    let doc = json!({"nonMergingList": deep});
-    assert!(patch::apply(&doc, &json!({}), &s).is_err());
-    assert!(patch::two_way(&json!({}), &doc, &s).is_err());
-    assert!(patch::json_merge::diff(&json!({}), &json!({"a": doc.clone()})).is_err());
-    assert!(patch::json_merge::apply(&json!({}), &doc).is_err());
+    let mut other = json!("y");
+    for _ in 0..(patch::MAX_DEPTH + 10) {
+        other = json!({ "a": other });
+    }
+    assert!(matches!(
+        patch::apply(&deep, &other, &s).map_err(|e| e.root().clone()),
+        Err(PatchError::TooDeep(_))
+    ));
+    assert!(patch::two_way(&deep, &other, &s).is_err());
+    assert!(patch::three_way(&deep, &other, &deep, &s, true).is_err());
+    // A deep new value is refused before it is cleaned of nulls and directives.
+    assert!(patch::apply(&json!({}), &json!({"b": deep.clone()}), &s).is_err());
+    assert!(patch::json_merge::diff(&json!({}), &json!({"a": deep.clone()})).is_err());
+    assert!(patch::json_merge::apply(&json!({}), &deep).is_err());
 }
 
 /// patch_three_way crash-d9e083fe124399a9267f7bbdbdf6d8147a25b42d: with `overwrite = false`

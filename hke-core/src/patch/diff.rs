@@ -2,12 +2,14 @@
 //! the patch that turns one into the other, with the option switches the two-way and
 //! three-way entry points use.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
-use super::govalue::{dedupe, fmt_v, go_eq, go_sort_by_string, go_sort_keyed, go_type, GoType};
-use super::order::{
-    item_key, no_merge_key, normalize_slice_order, validate_merge_keys, OrderIndex,
+use super::govalue::{
+    dedupe, fmt_v, fmt_v_cow, go_eq, go_sort_by_string, go_sort_keyed, go_type, GoType,
 };
+use super::order::{no_merge_key, normalize_slice_order, OrderIndex};
 use super::schema::{Cursor, Strategy};
 use super::{slice_element_type, PatchError, MAX_DEPTH};
 
@@ -212,24 +214,27 @@ fn diff_lists(
     let kind = slice_element_type(&[original, modified])?;
     match kind {
         GoType::Map => {
-            let (patch_list, delete_list) =
-                diff_lists_of_maps(original, modified, schema, merge_key, opts, depth)?;
-            validate_merge_keys(&patch_list, merge_key)?;
-            validate_merge_keys(modified, merge_key)?;
-            let order = OrderIndex::of_list(modified, merge_key, true);
+            // Merge keys are read once per element (large lists are memory-bound).
+            let okeys = merge_keys(original, merge_key)?;
+            let mkeys = merge_keys(modified, merge_key)?;
+            let (patch_list, delete_list) = diff_lists_of_maps(
+                original, &okeys, modified, &mkeys, schema, merge_key, opts, depth,
+            )?;
+            let order = OrderIndex::new(mkeys.iter().copied());
             let mut patch_list = normalize_slice_order(patch_list, &order, merge_key, true);
-            let order_same = is_order_same(original, modified, merge_key)?;
+            let order_same =
+                okeys.len() == mkeys.len() && okeys.iter().zip(&mkeys).all(|(a, b)| go_eq(a, b));
             patch_list.extend(delete_list);
             let mut set_order = Vec::new();
             if opts.set_element_order
                 && ((!opts.ignore_changes_and_additions && (!patch_list.is_empty() || !order_same))
                     || (!opts.ignore_deletions && !patch_list.is_empty()))
             {
-                set_order = modified
+                set_order = mkeys
                     .iter()
-                    .map(|v| {
+                    .map(|k| {
                         let mut m = Map::new();
-                        m.insert(merge_key.to_string(), item_key(v, merge_key, true).clone());
+                        m.insert(merge_key.to_string(), (*k).clone());
                         Value::Object(m)
                     })
                     .collect();
@@ -260,22 +265,26 @@ fn diff_lists(
     }
 }
 
-fn is_order_same(
-    original: &[Value],
-    modified: &[Value],
-    merge_key: &str,
-) -> Result<bool, PatchError> {
-    if original.len() != modified.len() {
-        return Ok(false);
-    }
-    for (o, m) in original.iter().zip(modified) {
-        let ok = o.get(merge_key).ok_or_else(|| no_merge_key(o, merge_key))?;
-        let mk = m.get(merge_key).ok_or_else(|| no_merge_key(m, merge_key))?;
-        if !go_eq(ok, mk) {
-            return Ok(false);
-        }
-    }
-    Ok(true)
+/// Positions of the elements in Go's sort order of their merge keys' `%v`.
+fn sorted_positions<'a>(keys: &[&'a Value]) -> Vec<(Cow<'a, str>, usize)> {
+    let idx: Vec<usize> = (0..keys.len()).collect();
+    go_sort_keyed(idx, |&i| {
+        keys.get(i)
+            .map(|k| fmt_v_cow(k))
+            .unwrap_or(Cow::Borrowed(""))
+    })
+}
+
+/// The merge key of every element; each must be a map holding it.
+fn merge_keys<'a>(list: &'a [Value], merge_key: &str) -> Result<Vec<&'a Value>, PatchError> {
+    list.iter()
+        .map(|v| {
+            v.as_object()
+                .ok_or_else(|| super::order::bad_arg_type("map[string]interface {}", v))?
+                .get(merge_key)
+                .ok_or_else(|| no_merge_key(v, merge_key))
+        })
+        .collect()
 }
 
 /// `diffListsOfScalars` on the already sorted original: (additions, deletions).
@@ -284,7 +293,7 @@ fn diff_lists_of_scalars(
     modified: &[Value],
     opts: DiffOptions,
 ) -> (Vec<Value>, Vec<Value>) {
-    let sorted_modified = go_sort_by_string(modified.iter().collect::<Vec<_>>(), |v| fmt_v(v));
+    let sorted_modified = go_sort_by_string(modified.iter().collect::<Vec<_>>(), |v| fmt_v_cow(v));
     let os: Vec<String> = sorted_original.iter().map(fmt_v).collect();
     let ms: Vec<String> = sorted_modified.iter().map(|v| fmt_v(v)).collect();
     let (mut i, mut j) = (0, 0);
@@ -311,28 +320,22 @@ fn diff_lists_of_scalars(
     (add, dedupe(del))
 }
 
-/// `diffListsOfMaps`: (changes and additions, deletion directives).
+/// `diffListsOfMaps`: (changes and additions, deletion directives). `okeys` / `mkeys` are
+/// the merge keys of the elements.
+#[allow(clippy::too_many_arguments)]
 fn diff_lists_of_maps(
     original: &[Value],
+    okeys: &[&Value],
     modified: &[Value],
+    mkeys: &[&Value],
     schema: Cursor<'_>,
     merge_key: &str,
     opts: DiffOptions,
     depth: usize,
 ) -> Result<(Vec<Value>, Vec<Value>), PatchError> {
-    // Every element must be a map holding the merge key (checked in Go's walk order:
-    // whichever list the walk reaches first; both are checked before any diff here).
-    for v in original.iter().chain(modified) {
-        let m = v
-            .as_object()
-            .ok_or_else(|| super::order::bad_arg_type("map[string]interface {}", v))?;
-        if !m.contains_key(merge_key) {
-            return Err(no_merge_key(v, merge_key));
-        }
-    }
-    let key_str = |v: &&Value| fmt_v(item_key(v, merge_key, true));
-    let os = go_sort_keyed(original.iter().collect::<Vec<_>>(), key_str);
-    let ms = go_sort_keyed(modified.iter().collect::<Vec<_>>(), key_str);
+    let os = sorted_positions(okeys);
+    let ms = sorted_positions(mkeys);
+    let elem = |list: &'_ [Value], i: usize| list.get(i).cloned().unwrap_or(Value::Null);
     let mut patch = Vec::with_capacity(modified.len());
     let mut deletions = Vec::new();
     let (mut i, mut j) = (0, 0);
@@ -343,11 +346,14 @@ fn diff_lists_of_maps(
         let mk = if m_in { Some(&ms[j].0) } else { None };
         match (ok, mk) {
             (Some(a), Some(b)) if a == b => {
-                if let (Value::Object(om), Value::Object(mm)) = (os[i].1, ms[j].1) {
+                let (oi, mi) = (os[i].1, ms[j].1);
+                if let (Some(Value::Object(om)), Some(Value::Object(mm))) =
+                    (original.get(oi), modified.get(mi))
+                {
                     let mut p = diff_maps(om, mm, schema, opts, depth + 1).map_err(|e| {
                         e.within(&format!(
                             "[{merge_key}={}]",
-                            fmt_v(item_key(ms[j].1, merge_key, true))
+                            fmt_v(mkeys.get(mi).copied().unwrap_or(&Value::Null))
                         ))
                     })?;
                     if !p.is_empty() {
@@ -363,7 +369,7 @@ fn diff_lists_of_maps(
             }
             (a, Some(b)) if a.map_or(true, |a| a > b) => {
                 if !opts.ignore_changes_and_additions {
-                    patch.push(ms[j].1.clone());
+                    patch.push(elem(modified, ms[j].1));
                 }
                 j += 1;
             }
@@ -372,7 +378,10 @@ fn diff_lists_of_maps(
                     let mut d = Map::new();
                     d.insert(
                         merge_key.to_string(),
-                        item_key(os[i].1, merge_key, true).clone(),
+                        okeys
+                            .get(os[i].1)
+                            .map(|k| (*k).clone())
+                            .unwrap_or(Value::Null),
                     );
                     d.insert("$patch".into(), Value::String("delete".into()));
                     deletions.push(Value::Object(d));

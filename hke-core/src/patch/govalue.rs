@@ -6,6 +6,7 @@
 //! in-place swap-with-last loop, and (through Go's slice aliasing) can let that loop rewrite
 //! the list it was appended to. This module reproduces each of those behaviours.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use serde_json::Value;
@@ -160,6 +161,14 @@ pub(crate) fn fmt_v(v: &Value) -> String {
     out
 }
 
+/// [`fmt_v`] without copying strings.
+pub(crate) fn fmt_v_cow(v: &Value) -> Cow<'_, str> {
+    match v {
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(fmt_v(other)),
+    }
+}
+
 /// Go's `%s` of a decoded value (`%!s(int64=1)` for non-strings).
 pub(crate) fn fmt_s(v: &Value) -> String {
     let mut out = String::new();
@@ -217,7 +226,7 @@ fn write_v(out: &mut String, v: &Value, s_verb: bool, depth: usize) {
 /// Go's `sort.Sort` with a `Less(i, j) = s[i] <= s[j]` on strings: for inputs up to 12
 /// elements this is an insertion sort that puts equal elements in reverse order; the same
 /// order is used for longer inputs (where Go's pdqsort leaves ties unspecified).
-pub(crate) fn go_sort_by_string<T>(items: Vec<T>, key: impl Fn(&T) -> String) -> Vec<T> {
+pub(crate) fn go_sort_by_string<T, K: Ord>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
     go_sort_keyed(items, key)
         .into_iter()
         .map(|(_, t)| t)
@@ -225,8 +234,8 @@ pub(crate) fn go_sort_by_string<T>(items: Vec<T>, key: impl Fn(&T) -> String) ->
 }
 
 /// [`go_sort_by_string`], keeping each item's sort key.
-pub(crate) fn go_sort_keyed<T>(items: Vec<T>, key: impl Fn(&T) -> String) -> Vec<(String, T)> {
-    let mut keyed: Vec<(String, usize, T)> = items
+pub(crate) fn go_sort_keyed<T, K: Ord>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<(K, T)> {
+    let mut keyed: Vec<(K, usize, T)> = items
         .into_iter()
         .enumerate()
         .map(|(i, t)| (key(&t), i, t))

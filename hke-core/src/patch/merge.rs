@@ -105,7 +105,7 @@ pub(crate) fn merge_map(
         }
         let Some(ov) = original.remove(&k) else {
             if !is_delete_list {
-                insert_new(&mut original, k, pv, opts);
+                insert_new(&mut original, k, pv, opts)?;
             }
             continue;
         };
@@ -113,7 +113,7 @@ pub(crate) fn merge_map(
             if is_delete_list {
                 original.insert(k, ov);
             } else {
-                insert_new(&mut original, k, pv, opts);
+                insert_new(&mut original, k, pv, opts)?;
             }
             continue;
         }
@@ -165,13 +165,21 @@ fn merge_value(
 }
 
 /// A value for a key the original lacks (or holds with another type).
-fn insert_new(original: &mut Map<String, Value>, k: String, mut pv: Value, opts: MergeOptions) {
+fn insert_new(
+    original: &mut Map<String, Value>,
+    k: String,
+    mut pv: Value,
+    opts: MergeOptions,
+) -> Result<(), PatchError> {
+    // The cleaning below recurses through the whole new value.
+    super::check_depth(&pv).map_err(|e| e.within(&k))?;
     if opts.ignore_unmatched_nulls {
         discard_nulls(&mut pv);
     }
     if let Some(v) = remove_directives(pv) {
         original.insert(k, v);
     }
+    Ok(())
 }
 
 /// `discardNullValuesFromPatch`: drop null map members at every depth (maps inside lists
@@ -307,7 +315,9 @@ fn merge_element_order(
         let (merged, server_order_list) = match (original_list, patch_list) {
             (Some(o), None) => (o.clone(), o),
             (None, Some(p)) => {
-                let cleaned = match remove_directives(Value::Array(p)) {
+                let p = Value::Array(p);
+                super::check_depth(&p).map_err(|e| e.within(&field))?;
+                let cleaned = match remove_directives(p) {
                     Some(Value::Array(a)) => a,
                     _ => Vec::new(),
                 };

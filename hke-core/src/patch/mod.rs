@@ -34,7 +34,9 @@ use diff::{diff_maps, DiffOptions};
 use govalue::{fmt_v, go_type, GoType};
 use merge::{merge_map, MergeOptions};
 
-/// Maximum nesting of documents and patches (deeper input is refused, not recursed into).
+/// Maximum nesting the algorithms recurse to: the merge and diff walks and the cleaning of
+/// new values stop with [`PatchError::TooDeep`] beyond it. (Documents parsed by
+/// `serde_json` are limited to 128 levels anyway.)
 pub const MAX_DEPTH: usize = 200;
 
 /// Why a patch could not be created or applied.
@@ -236,8 +238,6 @@ pub fn two_way(
     let empty = Map::new();
     let o = document(original)?.unwrap_or(&empty);
     let m = document(modified)?.unwrap_or(&empty);
-    check_depth(original)?;
-    check_depth(modified)?;
     let opts = DiffOptions {
         set_element_order: true,
         ..DiffOptions::default()
@@ -260,9 +260,6 @@ pub fn three_way(
     let o = document(original)?.unwrap_or(&empty);
     let m = document(modified)?.unwrap_or(&empty);
     let c = document(current)?.unwrap_or(&empty);
-    check_depth(original)?;
-    check_depth(modified)?;
-    check_depth(current)?;
     let root = schema.cursor();
     let delta = diff_maps(
         c,
@@ -304,8 +301,6 @@ pub fn three_way(
 pub fn apply(document_v: &Value, patch: &Value, schema: &PatchSchema) -> Result<Value, PatchError> {
     let d = document(document_v)?.cloned().unwrap_or_default();
     let p = document(patch)?.cloned().unwrap_or_default();
-    check_depth(document_v)?;
-    check_depth(patch)?;
     Ok(Value::Object(merge_map(
         d,
         p,
