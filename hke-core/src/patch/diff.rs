@@ -3,6 +3,7 @@
 //! three-way entry points use.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -196,6 +197,9 @@ fn handle_slice_diff(
 
 type ListDiff = (Vec<Value>, Vec<Value>, Vec<Value>);
 
+/// (changes and additions, deletion directives) of a list of maps.
+type MapListDiff = (Vec<Value>, Vec<Value>);
+
 /// `diffLists`: (patch list, primitive deletion list, `$setElementOrder` list).
 fn diff_lists(
     original: &[Value],
@@ -217,11 +221,15 @@ fn diff_lists(
             // Merge keys are read once per element (large lists are memory-bound).
             let okeys = merge_keys(original, merge_key)?;
             let mkeys = merge_keys(modified, merge_key)?;
-            let (patch_list, delete_list) = diff_lists_of_maps(
+            let (patch_list, delete_list, in_order) = diff_lists_of_maps(
                 original, &okeys, modified, &mkeys, schema, merge_key, opts, depth,
             )?;
-            let order = OrderIndex::new(mkeys.iter().copied());
-            let mut patch_list = normalize_slice_order(patch_list, &order, merge_key, true);
+            let mut patch_list = if in_order {
+                patch_list
+            } else {
+                let order = OrderIndex::new(mkeys.iter().copied());
+                normalize_slice_order(patch_list, &order, merge_key, true)
+            };
             let order_same =
                 okeys.len() == mkeys.len() && okeys.iter().zip(&mkeys).all(|(a, b)| go_eq(a, b));
             patch_list.extend(delete_list);
@@ -263,6 +271,88 @@ fn diff_lists(
             Ok((add, del, set_order))
         }
     }
+}
+
+/// The common case of [`diff_lists_of_maps`] without sorting: when no two elements of a
+/// list share a merge key's `%v`, Go's sorted walk pairs equal keys, adds the others of
+/// `modified` and deletes the others of `original` (in key order); the patch list is
+/// re-ordered by `modified` afterwards, so it is built in that order directly. `None`
+/// when a list has duplicate keys (then the walk itself decides the pairing).
+#[allow(clippy::too_many_arguments)]
+fn diff_unique_keyed_maps(
+    original: &[Value],
+    okeys: &[&Value],
+    modified: &[Value],
+    mkeys: &[&Value],
+    schema: Cursor<'_>,
+    merge_key: &str,
+    opts: DiffOptions,
+    depth: usize,
+) -> Option<Result<MapListDiff, PatchError>> {
+    let ostr: Vec<Cow<'_, str>> = okeys.iter().map(|k| fmt_v_cow(k)).collect();
+    let mut opos: HashMap<&str, usize> = HashMap::with_capacity(ostr.len());
+    for (i, k) in ostr.iter().enumerate() {
+        if opos.insert(k, i).is_some() {
+            return None;
+        }
+    }
+    let mstr: Vec<Cow<'_, str>> = mkeys.iter().map(|k| fmt_v_cow(k)).collect();
+    let mut seen: HashSet<&str> = HashSet::with_capacity(mstr.len());
+    if !mstr.iter().all(|k| seen.insert(k)) {
+        return None;
+    }
+    let run = || -> Result<MapListDiff, PatchError> {
+        let mut matched = vec![false; original.len()];
+        let mut patch = Vec::new();
+        for (j, mv) in modified.iter().enumerate() {
+            let key = mstr.get(j).map(|k| k.as_ref()).unwrap_or("");
+            match opos.get(key) {
+                Some(&i) => {
+                    if let Some(m) = matched.get_mut(i) {
+                        *m = true;
+                    }
+                    if let (Some(Value::Object(om)), Value::Object(mm)) = (original.get(i), mv) {
+                        let mut p = diff_maps(om, mm, schema, opts, depth + 1).map_err(|e| {
+                            e.within(&format!(
+                                "[{merge_key}={}]",
+                                fmt_v(mkeys.get(j).copied().unwrap_or(&Value::Null))
+                            ))
+                        })?;
+                        if !p.is_empty() {
+                            p.insert(
+                                merge_key.to_string(),
+                                mm.get(merge_key).cloned().unwrap_or(Value::Null),
+                            );
+                            patch.push(Value::Object(p));
+                        }
+                    }
+                }
+                None => {
+                    if !opts.ignore_changes_and_additions {
+                        patch.push(mv.clone());
+                    }
+                }
+            }
+        }
+        let mut deletions = Vec::new();
+        if !opts.ignore_deletions {
+            let mut gone: Vec<usize> = (0..original.len())
+                .filter(|&i| !matched.get(i).copied().unwrap_or(true))
+                .collect();
+            gone.sort_by(|&a, &b| ostr.get(a).cmp(&ostr.get(b)));
+            for i in gone {
+                let mut d = Map::new();
+                d.insert(
+                    merge_key.to_string(),
+                    okeys.get(i).map(|k| (*k).clone()).unwrap_or(Value::Null),
+                );
+                d.insert("$patch".into(), Value::String("delete".into()));
+                deletions.push(Value::Object(d));
+            }
+        }
+        Ok((patch, deletions))
+    };
+    Some(run())
 }
 
 /// Positions of the elements in Go's sort order of their merge keys' `%v`.
@@ -320,8 +410,8 @@ fn diff_lists_of_scalars(
     (add, dedupe(del))
 }
 
-/// `diffListsOfMaps`: (changes and additions, deletion directives). `okeys` / `mkeys` are
-/// the merge keys of the elements.
+/// `diffListsOfMaps`: (changes and additions, deletion directives, whether the changes are
+/// already in `modified`'s order). `okeys` / `mkeys` are the merge keys of the elements.
 #[allow(clippy::too_many_arguments)]
 fn diff_lists_of_maps(
     original: &[Value],
@@ -332,7 +422,12 @@ fn diff_lists_of_maps(
     merge_key: &str,
     opts: DiffOptions,
     depth: usize,
-) -> Result<(Vec<Value>, Vec<Value>), PatchError> {
+) -> Result<(Vec<Value>, Vec<Value>, bool), PatchError> {
+    if let Some(r) = diff_unique_keyed_maps(
+        original, okeys, modified, mkeys, schema, merge_key, opts, depth,
+    ) {
+        return r.map(|(p, d)| (p, d, true));
+    }
     let os = sorted_positions(okeys);
     let ms = sorted_positions(mkeys);
     let elem = |list: &'_ [Value], i: usize| list.get(i).cloned().unwrap_or(Value::Null);
@@ -390,5 +485,5 @@ fn diff_lists_of_maps(
             }
         }
     }
-    Ok((patch, deletions))
+    Ok((patch, deletions, false))
 }
