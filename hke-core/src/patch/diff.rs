@@ -218,6 +218,11 @@ fn diff_lists(
     let kind = slice_element_type(&[original, modified])?;
     match kind {
         GoType::Map => {
+            if let Some(r) =
+                fused_string_keyed_diff(original, modified, schema, merge_key, opts, depth)
+            {
+                return Ok(r);
+            }
             // Merge keys are read once per element (large lists are memory-bound).
             let okeys = merge_keys(original, merge_key)?;
             let mkeys = merge_keys(modified, merge_key)?;
@@ -363,6 +368,98 @@ fn sorted_positions<'a>(keys: &[&'a Value]) -> Vec<(Cow<'a, str>, usize)> {
             .map(|k| fmt_v_cow(k))
             .unwrap_or(Cow::Borrowed(""))
     })
+}
+
+/// The usual list of maps (every element a map with a string merge key, no key twice in a
+/// list) in two passes, one per list: large lists are memory-bound, so each element is
+/// visited once. Gives the same result as Go's sorted walk (pairs by key, patch in
+/// `modified`'s order, deletions in key order); `None` sends anything unusual (and any
+/// error, so that Go's first error is reported) to the general path.
+fn fused_string_keyed_diff(
+    original: &[Value],
+    modified: &[Value],
+    schema: Cursor<'_>,
+    merge_key: &str,
+    opts: DiffOptions,
+    depth: usize,
+) -> Option<ListDiff> {
+    let mut opos: HashMap<&str, usize> = HashMap::with_capacity(original.len());
+    let mut okeys: Vec<&str> = Vec::with_capacity(original.len());
+    for (i, v) in original.iter().enumerate() {
+        let Value::String(k) = v.as_object()?.get(merge_key)? else {
+            return None;
+        };
+        if opos.insert(k.as_str(), i).is_some() {
+            return None;
+        }
+        okeys.push(k);
+    }
+    let mut matched = vec![false; original.len()];
+    let mut seen: HashSet<&str> = HashSet::with_capacity(modified.len());
+    let mut patch = Vec::new();
+    let mut order_same = original.len() == modified.len();
+    let mut set_order = Vec::with_capacity(if opts.set_element_order {
+        modified.len()
+    } else {
+        0
+    });
+    for (j, mv) in modified.iter().enumerate() {
+        let mm = mv.as_object()?;
+        let key_value = mm.get(merge_key)?;
+        let Value::String(k) = key_value else {
+            return None;
+        };
+        if !seen.insert(k.as_str()) {
+            return None;
+        }
+        if opts.set_element_order {
+            let mut m = Map::new();
+            m.insert(merge_key.to_string(), key_value.clone());
+            set_order.push(Value::Object(m));
+        }
+        match opos.get(k.as_str()) {
+            Some(&i) => {
+                *matched.get_mut(i)? = true;
+                order_same &= i == j;
+                let Some(Value::Object(om)) = original.get(i) else {
+                    return None;
+                };
+                let mut p = diff_maps(om, mm, schema, opts, depth + 1).ok()?;
+                if !p.is_empty() {
+                    p.insert(merge_key.to_string(), key_value.clone());
+                    patch.push(Value::Object(p));
+                }
+            }
+            None => {
+                order_same = false;
+                if !opts.ignore_changes_and_additions {
+                    patch.push(mv.clone());
+                }
+            }
+        }
+    }
+    if !opts.ignore_deletions {
+        let mut gone: Vec<usize> = (0..original.len())
+            .filter(|&i| !matched.get(i).copied().unwrap_or(true))
+            .collect();
+        gone.sort_by(|&a, &b| okeys.get(a).cmp(&okeys.get(b)));
+        for i in gone {
+            let mut d = Map::new();
+            d.insert(
+                merge_key.to_string(),
+                Value::String(okeys.get(i)?.to_string()),
+            );
+            d.insert("$patch".into(), Value::String("delete".into()));
+            patch.push(Value::Object(d));
+        }
+    }
+    let wanted = opts.set_element_order
+        && ((!opts.ignore_changes_and_additions && (!patch.is_empty() || !order_same))
+            || (!opts.ignore_deletions && !patch.is_empty()));
+    if !wanted {
+        set_order = Vec::new();
+    }
+    Some((patch, Vec::new(), set_order))
 }
 
 /// The merge key of every element; each must be a map holding it.
