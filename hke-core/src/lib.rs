@@ -18,6 +18,7 @@
 //! | [`patch`] | strategic merge patch and JSON merge patch | `k8s.io/apimachinery/pkg/util/strategicpatch` |
 
 pub mod chart;
+pub mod engine;
 pub mod patch;
 pub mod semver;
 pub mod template;

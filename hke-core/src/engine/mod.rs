@@ -1,0 +1,8 @@
+//! Rendering a chart tree into manifests, as Helm's `pkg/engine` and
+//! `pkg/releaseutil` do.
+//!
+//! - [`objects`]: `.Capabilities`, `.Files`, `.Release` with Helm's types and methods.
+//! - [`manifest`]: splitting rendered files into documents, hooks, kind ordering.
+
+pub mod manifest;
+pub mod objects;
