@@ -369,42 +369,20 @@ fn scalar_to_string(v: &Value) -> Option<String> {
         Value::Null => String::new(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
-        Value::Float(f) => format_float32_g(*f),
+        Value::Float(f) => crate::yaml::format_float32(*f),
         Value::String(s) => s.clone(),
         Value::List(_) | Value::Map(_) => return None,
     })
 }
 
-/// `strconv.FormatFloat(f, 'g', -1, 32)`: the shortest digits that round-trip through a
-/// float32, in exponent form iff the decimal exponent is < -4 or >= 6.
-pub fn format_float32_g(f: f64) -> String {
-    let v = f as f32;
-    if v.is_nan() {
-        return "NaN".into();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 { "+Inf".into() } else { "-Inf".into() };
-    }
-    if v == 0.0 {
-        return if v.is_sign_negative() { "-0".into() } else { "0".into() };
-    }
-    let e = format!("{v:e}");
-    let (mant, exp) = match e.split_once('e') {
-        Some((m, x)) => (m, x.parse::<i32>().unwrap_or(0)),
-        None => (e.as_str(), 0),
-    };
-    if !(-4..6).contains(&exp) {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mant}e{sign}{:02}", exp.unsigned_abs())
-    } else {
-        format!("{v}")
-    }
-}
-
 /// Parses a document head the way `yaml.Unmarshal(doc, &SimpleHead{})` does, returning
 /// sigs.k8s.io/yaml's message on failure.
 pub fn parse_head(doc: &str) -> Result<SimpleHead, String> {
-    let value = crate::yaml::parse_typed(doc, "").map_err(|e| e.to_string())?;
+    // sigs.k8s.io/yaml converts to JSON first: its errors carry that prefix.
+    let value = crate::yaml::parse_typed(doc, "").map_err(|mut e| {
+        e.json_step = true;
+        e.to_string()
+    })?;
     head_from_value(&value)
 }
 
@@ -492,4 +470,98 @@ fn metadata_from_value(v: &Value) -> Result<Option<HeadMetadata>, String> {
         }
     }
     Ok(Some(meta))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(list: &[(&str, &str)]) -> BTreeMap<String, String> {
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn split_follows_helms_regex_quirks() {
+        // C1: `---⏎---` leaves one document `---`.
+        assert_eq!(split_manifests("\n\n---\n---   \n\n"), vec!["---"]);
+        // C2: a separator may be followed by anything.
+        assert_eq!(split_manifests("a: 1\n---foo: bar\n"), vec!["a: 1", "foo: bar"]);
+        // C5: a comment after the separator starts the next document.
+        assert_eq!(
+            split_manifests("--- # c\napiVersion: v1"),
+            vec!["# c\napiVersion: v1"]
+        );
+        assert_eq!(split_manifests("---\n---\nX"), vec!["---\nX"]);
+        assert!(split_manifests("---").is_empty());
+        assert_eq!(split_manifests("a  \n\n---\nb"), vec!["a", "b"]);
+        // `---` inside a line is no separator; four dashes leave one.
+        assert_eq!(split_manifests("a---b\n----c"), vec!["a---b", "-c"]);
+    }
+
+    #[test]
+    fn heads_convert_scalars_like_sigs_yaml() {
+        let h = parse_head("kind: 5\nmetadata:\n  name: 1.10\n  annotations: {w: 5, b: yes, x: null}").unwrap();
+        assert_eq!(h.kind, "5");
+        let m = h.metadata.unwrap();
+        assert_eq!(m.name, "1.1");
+        let a = m.annotations.unwrap();
+        assert_eq!(a["w"], "5");
+        assert_eq!(a["b"], "true");
+        assert_eq!(a["x"], "");
+        assert_eq!(parse_head("# only a comment").unwrap(), SimpleHead::default());
+    }
+
+    #[test]
+    fn head_errors_use_go_json_wording() {
+        let e = parse_head("\"just a string\"").unwrap_err();
+        assert_eq!(e, "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type releaseutil.SimpleHead");
+        let e = parse_head("kind: [1]").unwrap_err();
+        assert!(e.ends_with("cannot unmarshal array into Go struct field SimpleHead.kind of type string"), "{e}");
+        let e = parse_head("metadata: {annotations: x}").unwrap_err();
+        assert!(e.ends_with("cannot unmarshal string into Go struct field .metadata.annotations of type map[string]string"), "{e}");
+        let e = parse_head("metadata: {annotations: {a: [1]}}").unwrap_err();
+        assert!(e.ends_with("cannot unmarshal array into Go struct field .metadata.annotations of type string"), "{e}");
+    }
+
+    #[test]
+    fn hooks_are_classified_and_unknown_ones_dropped() {
+        let f = files(&[(
+            "c/templates/h.yaml",
+            "kind: Job\nmetadata:\n  name: j5\n  annotations:\n    helm.sh/hook: post-install\n    helm.sh/hook-weight: \"5\"\n---\n\
+             kind: Job\nmetadata:\n  name: jm5\n  annotations:\n    helm.sh/hook: post-install\n    helm.sh/hook-weight: \"-5\"\n---\n\
+             kind: ConfigMap\nmetadata:\n  name: cm\n  annotations:\n    helm.sh/hook: \" POST-INSTALL , pre-upgrade \"\n    helm.sh/hook-delete-policy: Hook-Succeeded, before-hook-creation\n---\n\
+             kind: ConfigMap\nmetadata:\n  name: bogus\n  annotations:\n    helm.sh/hook: bogus\n",
+        )]);
+        let s = sort_manifests_by_hooks(&f).unwrap();
+        assert!(s.manifests.is_empty());
+        let names: Vec<&str> = s.hooks.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(names, vec!["cm", "j5", "jm5"]);
+        assert_eq!(s.hooks[0].events, vec![HookEvent::PostInstall, HookEvent::PreUpgrade]);
+        assert_eq!(s.hooks[0].delete_policies, vec!["hook-succeeded", "before-hook-creation"]);
+        assert_eq!(s.hooks[2].weight, -5);
+        assert_eq!(
+            s.warnings,
+            vec!["manifest_sorter.go:190: info: skipping unknown hook: \"bogus\""]
+        );
+    }
+
+    #[test]
+    fn kinds_sort_in_install_order_then_alphabetically() {
+        let f = files(&[
+            ("c/templates/a-misc.yaml", "kind: Zeta\n---\nkind: Namespace\n---\n# leading comment\n---\nkind: ConfigMap\n---\nkind: Alpha"),
+            ("c/templates/b-deploy.yaml", "kind: Deployment\n---\nkind: Service"),
+            ("c/templates/_helpers.tpl", "kind: Pod"),
+            ("c/templates/empty.yaml", "  \n"),
+        ]);
+        let s = sort_manifests_by_hooks(&f).unwrap();
+        let kinds: Vec<&str> = s.manifests.iter().map(|m| m.head.kind.as_str()).collect();
+        assert_eq!(kinds, vec!["Namespace", "ConfigMap", "Service", "Deployment", "", "Alpha", "Zeta"]);
+    }
+
+    #[test]
+    fn unparsable_documents_name_the_file() {
+        let f = files(&[("c/templates/bad.yaml", "a: [1")]);
+        let e = sort_manifests_by_hooks(&f).unwrap_err();
+        assert!(e.to_string().starts_with("YAML parse error on c/templates/bad.yaml: error converting YAML to JSON: yaml: line"), "{e}");
+    }
 }
