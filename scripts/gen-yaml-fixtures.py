@@ -278,9 +278,87 @@ PARSE_INPUTS = [
 ]
 
 
-def gen_parse(helm, tmp):
+def yaml_scalar(r, v):
+    """A YAML spelling of a scalar, in a random style."""
+    if v is None:
+        return r.choice(["null", "~", "", "Null"])
+    if v is True:
+        return r.choice(["true", "yes", "on", "Y", "True"])
+    if v is False:
+        return r.choice(["false", "no", "off", "n", "FALSE"])
+    if isinstance(v, float):
+        if v == int(v) and abs(v) < 1e15 and r.random() < 0.5:
+            i = int(v)
+            return r.choice([str(i), hex(i) if i >= 0 else str(i), "%d" % i,
+                             ("0o%o" % i) if i >= 0 else str(i)])
+        return repr(v)
+    c = r.random()
+    if c < 0.4 and "\n" not in v and "'" not in v:
+        return "'" + v + "'"
+    if c < 0.8:
+        return json.dumps(v, ensure_ascii=r.random() < 0.5)
+    return v.replace("\n", " ")  # plain, may well change meaning or break
+
+
+def yaml_text(r, v, indent=0, flow=False):
+    """Renders a tree as YAML with random block/flow styles, comments and anchors."""
+    pad = " " * indent
+    if isinstance(v, dict):
+        if not v:
+            return "{}"
+        if flow or r.random() < 0.15:
+            return "{" + ", ".join(f"{json.dumps(k)}: {yaml_text(r, x, 0, True)}"
+                                   for k, x in v.items()) + "}"
+        lines = []
+        for k, x in v.items():
+            key = json.dumps(k, ensure_ascii=False) if r.random() < 0.7 else str(k)
+            body = yaml_text(r, x, indent + 2)
+            if isinstance(x, (dict, list)) and x and not body.startswith(("{", "[")):
+                lines.append(f"{pad}{key}:" + (" # c" if r.random() < 0.1 else "") + "\n" + body)
+            else:
+                lines.append(f"{pad}{key}: {body}")
+        return "\n".join(lines)
+    if isinstance(v, list):
+        if not v:
+            return "[]"
+        if flow or r.random() < 0.15:
+            return "[" + ", ".join(yaml_text(r, x, 0, True) for x in v) + "]"
+        lines = []
+        for x in v:
+            body = yaml_text(r, x, indent + 2)
+            if isinstance(x, (dict, list)) and x and not body.startswith(("{", "[")):
+                lines.append(f"{pad}-\n{body}" if r.random() < 0.3 else f"{pad}- " + body.lstrip())
+            else:
+                lines.append(f"{pad}- {body}")
+        return "\n".join(lines)
+    return yaml_scalar(r, v)
+
+
+MUTATIONS = ["\t", ":", "- ", '"', "'", " ", "\n", "[", "{", "]", "}", "#", "&a ", "*a",
+             "!", "|", ">", "? ", ",", "\\", "%", "@", "---\n", "...\n", "  ", "<<: "]
+
+
+def gen_random_inputs(seed, count):
+    r = random.Random(seed)
+    out = []
+    for n in range(count):
+        tree = {rand_key(r): rand_value(r, 1) for _ in range(r.randint(1, 5))}
+        text = yaml_text(r, tree) + "\n"
+        if n % 2 == 1:
+            for _ in range(r.randint(1, 3)):
+                pos = r.randint(0, len(text))
+                if r.random() < 0.7:
+                    text = text[:pos] + r.choice(MUTATIONS) + text[pos:]
+                else:
+                    text = text[:pos] + text[pos + r.randint(1, 3):]
+        out.append(text)
+    return out
+
+
+def gen_parse(helm, tmp, seed):
     files = {}
-    for i, text in enumerate(PARSE_INPUTS):
+    inputs = PARSE_INPUTS + gen_random_inputs(seed + 1, 500)
+    for i, text in enumerate(inputs):
         files[f"in/{i:03d}.yaml"] = text.encode("utf-8")
     tpl = ('{{- range $p, $_ := .Files.Glob "in/*.yaml" }}'
            f'{MARK}<{{{{ $p }}}}>{{{{ $.Files.Get $p | fromYaml | toJson }}}}{MARK}/'
@@ -293,7 +371,7 @@ def gen_parse(helm, tmp):
         shutil.rmtree(pdir)
     os.makedirs(pdir)
     cases = []
-    for i, text in enumerate(PARSE_INPUTS):
+    for i, text in enumerate(inputs):
         name = f"{i:03d}.yaml"
         with open(os.path.join(pdir, name), "wb") as f:
             f.write(text.encode("utf-8"))
@@ -355,7 +433,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         emit = gen_emit(a.helm, a.seed, a.count, tmp)
         ints = gen_ints(a.helm, tmp)
-        parse = gen_parse(a.helm, tmp)
+        parse = gen_parse(a.helm, tmp, a.seed)
         corpus = gen_corpus(a.helm, tmp, a.corpus)
     for name, data in [("emit.json", emit), ("ints.json", ints), ("parse.json", parse),
                        ("corpus.json", corpus)]:

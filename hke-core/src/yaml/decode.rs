@@ -115,6 +115,100 @@ fn plain_error(
     }
 }
 
+/// Byte offset of the first character go-yaml's reader refuses ("control characters
+/// are not allowed"): anything but TAB, LF, CR, printable ASCII, NEL, U+00A0..U+D7FF,
+/// U+E000..U+FFFD and U+10000 and above.
+fn first_disallowed(text: &str) -> Option<usize> {
+    text.char_indices()
+        .find(|&(_, c)| {
+            let u = c as u32;
+            !(c == '\t'
+                || c == '\n'
+                || c == '\r'
+                || (0x20..=0x7E).contains(&u)
+                || u == 0x85
+                || (0xA0..=0xD7FF).contains(&u)
+                || (0xE000..=0xFFFD).contains(&u)
+                || u >= 0x10000)
+        })
+        .map(|(i, _)| i)
+}
+
+/// Where go-yaml's reader notices a refused character at byte `bad`: it validates the
+/// input 512 raw bytes at a time (a refill keeps the bytes of a character split by the
+/// previous chunk's end), so the error comes as soon as the scanner needs anything
+/// from the chunk holding that character. Returns the chunk's first byte.
+fn go_reader_chunk_start(text: &str, bad: usize) -> usize {
+    const RAW_BUFFER: usize = 512;
+    let mut start = 0;
+    loop {
+        let end = (start + RAW_BUFFER).min(text.len());
+        if bad < end || end >= text.len() {
+            return start;
+        }
+        let mut b = end;
+        while b > start && !text.is_char_boundary(b) {
+            b -= 1;
+        }
+        if b == start {
+            return start;
+        }
+        start = b;
+    }
+}
+
+/// What the parser reads: the text up to the go-yaml reader chunk holding the first
+/// refused character (`limit`); go-yaml raises its error only when it loads that chunk.
+struct Source<'t> {
+    origin: &'t str,
+    limit: usize,
+}
+
+impl Source<'_> {
+    fn control_error(&self) -> YamlError {
+        plain_error(
+            self.origin,
+            YamlErrorKind::Syntax,
+            "yaml: control characters are not allowed".into(),
+            None,
+        )
+    }
+
+    /// The next parser event. Events and errors reaching the cut position mean the real
+    /// reader would have met the refused character first. libyaml-safer 0.3 panics
+    /// (instead of failing) on a tag directly followed by `,` in a flow collection
+    /// (`[!t, x]`); that panic becomes the error go-yaml gives for a tag not followed by
+    /// a blank (go-yaml itself reads `!t,` as the tag there: a known divergence).
+    fn next_event(
+        &self,
+        parser: &mut Parser<&mut &[u8]>,
+    ) -> Result<libyaml_safer::Event, YamlError> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse())) {
+            Ok(Ok(ev)) => {
+                if ev.end_mark.index as usize >= self.limit {
+                    Err(self.control_error())
+                } else {
+                    Ok(ev)
+                }
+            }
+            Ok(Err(e)) => {
+                let at = e.problem_mark().map_or(usize::MAX, |m| m.index as usize);
+                if self.limit != usize::MAX && at >= self.limit {
+                    Err(self.control_error())
+                } else {
+                    Err(syntax_error(self.origin, &e))
+                }
+            }
+            Err(_) => Err(plain_error(
+                self.origin,
+                YamlErrorKind::Syntax,
+                "yaml: did not find expected whitespace or line break".into(),
+                None,
+            )),
+        }
+    }
+}
+
 /// Open collection while composing.
 struct Open {
     node: usize,
@@ -181,14 +275,15 @@ impl<'t> EscapeCheck<'t> {
 fn compose_document(
     parser: &mut Parser<&mut &[u8]>,
     escapes: &mut EscapeCheck<'_>,
-    origin: &str,
+    src: &Source<'_>,
 ) -> Result<Doc, YamlError> {
+    let origin = src.origin;
     let mut nodes: Vec<Node> = Vec::new();
     let mut anchors: HashMap<String, usize> = HashMap::new();
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<usize> = None;
     loop {
-        let ev = parser.parse().map_err(|e| syntax_error(origin, &e))?;
+        let ev = src.next_event(parser)?;
         let mark = ev.start_mark;
         let is_map = matches!(ev.data, EventData::MappingStart { .. });
         let done: Option<usize> = match ev.data {
@@ -304,6 +399,12 @@ pub(crate) fn parse_stream(
     mode: Mode,
     max_docs: usize,
 ) -> Result<Vec<Value>, YamlError> {
+    let limit = first_disallowed(text).map(|bad| go_reader_chunk_start(text, bad));
+    let src = Source {
+        origin,
+        limit: limit.unwrap_or(usize::MAX),
+    };
+    let text = limit.map_or(text, |l| text.get(..l).unwrap_or_default());
     let mut bytes = text.as_bytes();
     let mut parser = Parser::new();
     // The text is UTF-8 (a BOM was removed by the caller); auto-detection would take
@@ -313,12 +414,17 @@ pub(crate) fn parse_stream(
     let mut escapes = EscapeCheck::new(text);
     let mut out = Vec::new();
     while out.len() < max_docs {
-        let ev = parser.parse().map_err(|e| syntax_error(origin, &e))?;
+        let ev = src.next_event(&mut parser)?;
         match ev.data {
             EventData::StreamStart { .. } => continue,
-            EventData::StreamEnd => break,
+            EventData::StreamEnd => {
+                if src.limit != usize::MAX {
+                    return Err(src.control_error());
+                }
+                break;
+            }
             EventData::DocumentStart { .. } => {
-                let doc = compose_document(&mut parser, &mut escapes, origin)?;
+                let doc = compose_document(&mut parser, &mut escapes, &src)?;
                 let mut dec = Decoder {
                     doc: &doc,
                     origin,

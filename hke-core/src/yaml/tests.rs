@@ -355,3 +355,9 @@ fn slash_escape_is_unknown_to_go_yaml() {
     );
     assert_eq!(json("a: \"x\\\\/\""), r#"{"a":"x\\/"}"#);
 }
+
+#[test]
+fn tag_before_comma_in_flow_is_an_error_not_a_panic() {
+    let e = parse("a: [!foo, x]", "v.yaml").unwrap_err();
+    assert_eq!(e.kind, YamlErrorKind::Syntax);
+}
