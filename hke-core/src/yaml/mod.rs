@@ -181,5 +181,19 @@ pub fn format_float32(f: f64) -> String {
     crate::gojson::format_float_g(f, true)
 }
 
+/// The text `sigs.k8s.io/yaml` puts into a Go `string` struct field (Chart.yaml's
+/// `version`, `appVersion`, `description`, `keywords`…) for a scalar read with
+/// [`parse_typed`]: ints in decimal, floats with 32-bit `%g` (`1.10` → `1.1`), bools as
+/// `true`/`false`, strings as they are; `None` for null and collections.
+pub fn go_string_field(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(format_float32(*f)),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null | Value::List(_) | Value::Map(_) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests;

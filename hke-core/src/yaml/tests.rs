@@ -361,3 +361,45 @@ fn tag_before_comma_in_flow_is_an_error_not_a_panic() {
     let e = parse("a: [!foo, x]", "v.yaml").unwrap_err();
     assert_eq!(e.kind, YamlErrorKind::Syntax);
 }
+
+#[test]
+fn chart_yaml_string_fields() {
+    // helm-engine.md §4.1: version: 1.10 → "1.1", description: 010 → "8",
+    // keywords: [yes, 1.50] → [true 1.5], name: off → "false".
+    let v = parse_typed(
+        "version: 1.10\ndescription: 010\nkeywords: [yes, 1.50]\nname: off\nbig: 1000000\npi: 3.14159265358979\nk2: [1e3, 0x10, 2001-12-14]",
+        "Chart.yaml",
+    )
+    .unwrap();
+    let f = |k: &str| go_string_field(v.path(k).unwrap());
+    assert_eq!(f("version").as_deref(), Some("1.1"));
+    assert_eq!(f("description").as_deref(), Some("8"));
+    assert_eq!(f("name").as_deref(), Some("false"));
+    // Observed with helm 3.17.2: appVersion: 1000000 → 1000000, description:
+    // 3.14159265358979 → 3.1415927, keywords: [1e3, 0x10, 2001-12-14] → [1000 16 2001-12-14].
+    assert_eq!(f("big").as_deref(), Some("1000000"));
+    assert_eq!(f("pi").as_deref(), Some("3.1415927"));
+    let k2: Vec<Option<String>> = v
+        .path("k2")
+        .and_then(Value::as_list)
+        .unwrap()
+        .iter()
+        .map(go_string_field)
+        .collect();
+    assert_eq!(
+        k2,
+        [
+            Some("1000".into()),
+            Some("16".into()),
+            Some("2001-12-14".into())
+        ]
+    );
+    let kw: Vec<Option<String>> = v
+        .path("keywords")
+        .and_then(Value::as_list)
+        .unwrap()
+        .iter()
+        .map(go_string_field)
+        .collect();
+    assert_eq!(kw, [Some("true".to_string()), Some("1.5".to_string())]);
+}
