@@ -162,6 +162,11 @@ fn go_reader_chunk_start(text: &str, bad: usize) -> usize {
 struct Source<'t> {
     origin: &'t str,
     limit: usize,
+    /// Set when the parse is a retry of a text that did not end with a line break,
+    /// with a newline appended: the original length.
+    eof_fix: Option<usize>,
+    /// Whether libyaml-safer panicked (caught) during this parse.
+    panicked: std::cell::Cell<bool>,
 }
 
 impl Source<'_> {
@@ -199,12 +204,28 @@ impl Source<'_> {
                     Err(syntax_error(self.origin, &e))
                 }
             }
-            Err(_) => Err(plain_error(
-                self.origin,
-                YamlErrorKind::Syntax,
-                "yaml: did not find expected whitespace or line break".into(),
-                None,
-            )),
+            Err(payload) => {
+                self.panicked.set(true);
+                if self.limit != usize::MAX {
+                    return Err(self.control_error());
+                }
+                let what = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                let message = if what.starts_with("TODO") {
+                    "yaml: did not find expected whitespace or line break".to_string()
+                } else {
+                    format!("yaml: internal parser error: {what}")
+                };
+                Err(plain_error(
+                    self.origin,
+                    YamlErrorKind::Syntax,
+                    message,
+                    None,
+                ))
+            }
         }
     }
 }
@@ -297,6 +318,17 @@ fn compose_document(
             } => {
                 if style == libyaml_safer::ScalarStyle::DoubleQuoted {
                     escapes.check(&ev.start_mark, &ev.end_mark, origin)?;
+                }
+                let mut value = value;
+                if matches!(
+                    style,
+                    libyaml_safer::ScalarStyle::Literal | libyaml_safer::ScalarStyle::Folded
+                ) && src.eof_fix.is_some_and(|n| ev.end_mark.index as usize > n)
+                    && value.ends_with('\n')
+                {
+                    // The block scalar ran to the end of a text without a final line
+                    // break: the appended newline is not part of its content.
+                    value.pop();
                 }
                 let id = nodes.len();
                 nodes.push(Node::Scalar {
@@ -403,8 +435,39 @@ pub(crate) fn parse_stream(
     let src = Source {
         origin,
         limit: limit.unwrap_or(usize::MAX),
+        eof_fix: None,
+        panicked: std::cell::Cell::new(false),
     };
-    let text = limit.map_or(text, |l| text.get(..l).unwrap_or_default());
+    let cut = limit.map_or(text, |l| text.get(..l).unwrap_or_default());
+    let first = parse_source(cut, &src, mode, max_docs);
+    // libyaml-safer 0.3 panics when a block scalar's last line ends the text without a
+    // line break (libyaml reads "no break" there). Parse again with a newline appended,
+    // taking it back out of that scalar.
+    if first.is_err()
+        && src.panicked.get()
+        && limit.is_none()
+        && !text.ends_with(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
+    {
+        let mut owned = String::with_capacity(text.len() + 1);
+        owned.push_str(text);
+        owned.push('\n');
+        let retry = Source {
+            origin,
+            limit: usize::MAX,
+            eof_fix: Some(text.len()),
+            panicked: std::cell::Cell::new(false),
+        };
+        return parse_source(&owned, &retry, mode, max_docs);
+    }
+    first
+}
+
+fn parse_source(
+    text: &str,
+    src: &Source<'_>,
+    mode: Mode,
+    max_docs: usize,
+) -> Result<Vec<Value>, YamlError> {
     let mut bytes = text.as_bytes();
     let mut parser = Parser::new();
     // The text is UTF-8 (a BOM was removed by the caller); auto-detection would take
@@ -424,10 +487,10 @@ pub(crate) fn parse_stream(
                 break;
             }
             EventData::DocumentStart { .. } => {
-                let doc = compose_document(&mut parser, &mut escapes, &src)?;
+                let doc = compose_document(&mut parser, &mut escapes, src)?;
                 let mut dec = Decoder {
                     doc: &doc,
-                    origin,
+                    origin: src.origin,
                     mode,
                     decode_count: 0,
                     alias_count: 0,
@@ -443,7 +506,7 @@ pub(crate) fn parse_stream(
             }
             _ => {
                 return Err(plain_error(
-                    origin,
+                    src.origin,
                     YamlErrorKind::Syntax,
                     "yaml: unexpected event between documents".into(),
                     Some(ev.start_mark),

@@ -403,3 +403,18 @@ fn chart_yaml_string_fields() {
         .collect();
     assert_eq!(kw, [Some("true".to_string()), Some("1.5".to_string())]);
 }
+
+#[test]
+fn block_scalar_at_end_of_text_without_newline() {
+    // libyaml-safer panics on these; libyaml (and go-yaml) read them fine.
+    assert_eq!(json("a: >\n  x"), r#"{"a":"x"}"#);
+    assert_eq!(json("a: |\n  x\n  y"), r#"{"a":"x\ny"}"#);
+    assert_eq!(json("a: |+\n  x"), r#"{"a":"x"}"#);
+    assert_eq!(json("a: |-\n  x"), r#"{"a":"x"}"#);
+    assert_eq!(json("a: |\n  x\n"), r#"{"a":"x\n"}"#);
+    assert_eq!(json("a: |\n  x\nb: |\n  y"), r#"{"a":"x\n","b":"y"}"#);
+    assert_eq!(
+        to_json(&parse_all("- >\n  x\n---\n- |\n  y", "m").unwrap().into()).unwrap(),
+        r#"[["x\n"],["y"]]"#
+    );
+}
