@@ -63,9 +63,66 @@ pub(crate) enum Mode {
     Typed,
 }
 
-pub(crate) fn syntax_error(origin: &str, e: &libyaml_safer::Error) -> YamlError {
-    let pm = e.problem_mark();
-    let cm = e.context_mark();
+/// End of the original text when a newline was appended to it: marks at or past
+/// `len` are reported at (`line`, `column`), where the original text ends.
+#[derive(Clone, Copy)]
+struct EofFix {
+    len: usize,
+    line: u64,
+    column: u64,
+}
+
+impl EofFix {
+    fn new(text: &str) -> Self {
+        let (mut line, mut column) = (0u64, 0u64);
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\r' => {
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    line += 1;
+                    column = 0;
+                }
+                '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                    line += 1;
+                    column = 0;
+                }
+                _ => column += 1,
+            }
+        }
+        EofFix {
+            len: text.len(),
+            line,
+            column,
+        }
+    }
+
+    fn remap(&self, m: Mark) -> Mark {
+        if m.index as usize >= self.len {
+            let mut r = m;
+            r.index = self.len as u64;
+            r.line = self.line;
+            r.column = self.column;
+            r
+        } else {
+            m
+        }
+    }
+}
+
+fn syntax_error(origin: &str, e: &libyaml_safer::Error, eof: Option<&EofFix>) -> YamlError {
+    // Parser errors at the end point at the STREAM-END token, which libyaml puts on a
+    // new line anyway when the text does not end with one; scanner errors point at the
+    // end of the text itself.
+    let scanner = e.kind() == ErrorKind::Scanner;
+    let remap = |m: Mark| match eof {
+        Some(f) if scanner => f.remap(m),
+        _ => m,
+    };
+    let pm = e.problem_mark().map(remap);
+    let cm = e.context_mark().map(remap);
     // go-yaml v2's `parser.fail`: the problem line (0-based!) for parser errors, +1 for
     // scanner errors; else the context line; no line when both are 0.
     let mut line = 0u64;
@@ -162,11 +219,9 @@ fn go_reader_chunk_start(text: &str, bad: usize) -> usize {
 struct Source<'t> {
     origin: &'t str,
     limit: usize,
-    /// Set when the parse is a retry of a text that did not end with a line break,
-    /// with a newline appended: the original length.
-    eof_fix: Option<usize>,
-    /// Whether libyaml-safer panicked (caught) during this parse.
-    panicked: std::cell::Cell<bool>,
+    /// Set when a newline was appended to a text that did not end with a line break
+    /// (libyaml-safer 0.3 panics on a block scalar ending the text; libyaml does not).
+    eof_fix: Option<EofFix>,
 }
 
 impl Source<'_> {
@@ -201,11 +256,10 @@ impl Source<'_> {
                 if self.limit != usize::MAX && at >= self.limit {
                     Err(self.control_error())
                 } else {
-                    Err(syntax_error(self.origin, &e))
+                    Err(syntax_error(self.origin, &e, self.eof_fix.as_ref()))
                 }
             }
             Err(payload) => {
-                self.panicked.set(true);
                 if self.limit != usize::MAX {
                     return Err(self.control_error());
                 }
@@ -323,7 +377,9 @@ fn compose_document(
                 if matches!(
                     style,
                     libyaml_safer::ScalarStyle::Literal | libyaml_safer::ScalarStyle::Folded
-                ) && src.eof_fix.is_some_and(|n| ev.end_mark.index as usize > n)
+                ) && src
+                    .eof_fix
+                    .is_some_and(|f| ev.end_mark.index as usize > f.len)
                     && value.ends_with('\n')
                 {
                     // The block scalar ran to the end of a text without a final line
@@ -432,34 +488,24 @@ pub(crate) fn parse_stream(
     max_docs: usize,
 ) -> Result<Vec<Value>, YamlError> {
     let limit = first_disallowed(text).map(|bad| go_reader_chunk_start(text, bad));
+    let cut = limit.map_or(text, |l| text.get(..l).unwrap_or_default());
+    // A text not ending with a line break gets one (see `Source::eof_fix`): block
+    // scalars ending the text lose it again, error positions past it are moved back.
+    let ends_with_break =
+        cut.is_empty() || cut.ends_with(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']);
+    let owned;
+    let (parsed, eof_fix) = if ends_with_break {
+        (cut, None)
+    } else {
+        owned = format!("{cut}\n");
+        (owned.as_str(), Some(EofFix::new(cut)))
+    };
     let src = Source {
         origin,
         limit: limit.unwrap_or(usize::MAX),
-        eof_fix: None,
-        panicked: std::cell::Cell::new(false),
+        eof_fix,
     };
-    let cut = limit.map_or(text, |l| text.get(..l).unwrap_or_default());
-    let first = parse_source(cut, &src, mode, max_docs);
-    // libyaml-safer 0.3 panics when a block scalar's last line ends the text without a
-    // line break (libyaml reads "no break" there). Parse again with a newline appended,
-    // taking it back out of that scalar.
-    if first.is_err()
-        && src.panicked.get()
-        && limit.is_none()
-        && !text.ends_with(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
-    {
-        let mut owned = String::with_capacity(text.len() + 1);
-        owned.push_str(text);
-        owned.push('\n');
-        let retry = Source {
-            origin,
-            limit: usize::MAX,
-            eof_fix: Some(text.len()),
-            panicked: std::cell::Cell::new(false),
-        };
-        return parse_source(&owned, &retry, mode, max_docs);
-    }
-    first
+    parse_source(parsed, &src, mode, max_docs)
 }
 
 fn parse_source(

@@ -418,3 +418,20 @@ fn block_scalar_at_end_of_text_without_newline() {
         r#"[["x\n"],["y"]]"#
     );
 }
+
+#[test]
+fn end_of_text_error_lines_as_go_yaml() {
+    // Observed with helm 3.17.2 (fixture parse/444.yaml and go-yaml's scanner rules).
+    assert_eq!(
+        perr("{\"@2\": \"x\""),
+        "error converting YAML to JSON: yaml: line 1: did not find expected ',' or '}'"
+    );
+    assert_eq!(
+        perr("a: 'x"),
+        "error converting YAML to JSON: yaml: found unexpected end of stream"
+    );
+    assert_eq!(
+        perr("a: 1\nb: 'x"),
+        "error converting YAML to JSON: yaml: line 2: found unexpected end of stream"
+    );
+}
