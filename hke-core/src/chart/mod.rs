@@ -1,5 +1,33 @@
 //! Charts: the in-memory model of a Helm chart and its loading from a directory or a
 //! `.tgz` archive (Helm's `pkg/chart` and `pkg/chart/loader`).
+//!
+//! - [`load`], [`load_dir`], [`load_archive`], [`load_archive_bytes`] (and the `_with`
+//!   variants taking [`LoadOptions`]) read a chart exactly as Helm 3.17.2 does: file
+//!   classification, `Chart.yaml`/`requirements.yaml`/lock decoding and validation,
+//!   `values.yaml`, subcharts in `charts/` (folders and `.tgz`), `.helmignore` for
+//!   directories. Archives are read in memory with limits and rejected when hostile.
+//! - [`save`]: `helm package` (`NAME-VERSION.tgz`).
+//! - [`show`]: `helm show chart|values|readme|crds|all` text.
+//!
+//! Submodules: `metadata` (Chart.yaml decoding/validation), `ignore` (`.helmignore`),
+//! `gomatch` (Go's `filepath.Match`), `archive`, `directory`, `loader` (classification).
+
+mod archive;
+mod directory;
+mod error;
+mod gomatch;
+pub mod ignore;
+mod loader;
+mod metadata;
+pub mod save;
+pub mod show;
+
+pub use error::LoadError;
+pub use loader::{
+    load, load_archive, load_archive_bytes, load_archive_bytes_with, load_dir, load_dir_with,
+    load_files, load_with, LoadOptions,
+};
+pub use metadata::Lock;
 
 use crate::value::Map;
 
@@ -27,8 +55,53 @@ pub struct Chart {
     pub templates: Vec<File>,
     /// Every other file of the chart (what `.Files` exposes), `crds/` included.
     pub files: Vec<File>,
-    /// Subcharts loaded from `charts/`, in load order.
+    /// Subcharts loaded from `charts/`, ordered by their entry name in `charts/` (Helm
+    /// iterates a Go map here, so its own order is random).
     pub dependencies: Vec<Chart>,
+    /// `Chart.lock` (or `requirements.lock`), when present.
+    pub lock: Option<Lock>,
+    /// Every file read for this chart (not its subcharts), in load order, as Helm's
+    /// `Chart.Raw`.
+    pub raw: Vec<File>,
+}
+
+impl Chart {
+    /// The chart name (`metadata.name`).
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    /// Whether the chart is a library chart (`type: library`).
+    pub fn is_library(&self) -> bool {
+        self.metadata.chart_type == "library"
+    }
+
+    /// CRD files of this chart then of its subcharts, recursively (Helm's
+    /// `CRDObjects`): files under `crds/` ending in `.yaml`, `.yml` or `.json`
+    /// (case-insensitively).
+    pub fn crd_files(&self) -> Vec<&File> {
+        let mut out: Vec<&File> = self
+            .files
+            .iter()
+            .filter(|f| f.name.starts_with("crds/") && has_manifest_extension(&f.name))
+            .collect();
+        for dep in &self.dependencies {
+            out.extend(dep.crd_files());
+        }
+        out
+    }
+}
+
+/// Helm's `hasManifestExtension`: `.yaml`, `.yml` or `.json`, any case.
+pub fn has_manifest_extension(name: &str) -> bool {
+    let base = ignore::go_base(name);
+    match base.rfind('.') {
+        Some(i) => matches!(
+            base[i..].to_ascii_lowercase().as_str(),
+            ".yaml" | ".yml" | ".json"
+        ),
+        None => false,
+    }
 }
 
 /// `Chart.yaml`, with Helm's field names and semantics.
