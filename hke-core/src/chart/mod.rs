@@ -63,6 +63,10 @@ pub struct Chart {
     /// Every file read for this chart (not its subcharts), in load order, as Helm's
     /// `Chart.Raw`.
     pub raw: Vec<File>,
+    /// Lines Helm's loader logs on stderr while loading this chart, verbatim (e.g.
+    /// `load.go:120: Warning: Dependencies are handled in Chart.yaml since apiVersion
+    /// "v2". …`). Subcharts keep their own.
+    pub warnings: Vec<String>,
 }
 
 impl Chart {
@@ -74,6 +78,16 @@ impl Chart {
     /// Whether the chart is a library chart (`type: library`).
     pub fn is_library(&self) -> bool {
         self.metadata.chart_type == "library"
+    }
+
+    /// [`Chart::warnings`] of this chart then of its subcharts, recursively: the order in
+    /// which Helm logs them while loading.
+    pub fn all_warnings(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.warnings.iter().map(String::as_str).collect();
+        for dep in &self.dependencies {
+            out.extend(dep.all_warnings());
+        }
+        out
     }
 
     /// CRD files of this chart then of its subcharts, recursively (Helm's
