@@ -78,7 +78,8 @@ impl Walker<'_> {
             if self.stack.contains(&canonical) {
                 return Err(LoadError::Symlink {
                     path: path.display().to_string(),
-                    message: "the link points back into its own directory tree".into(),
+                    message: "symlink loop: the link points back into its own directory tree"
+                        .into(),
                 });
             }
             let mut names: Vec<std::ffi::OsString> = fs::read_dir(path)

@@ -431,11 +431,13 @@ pub(crate) fn decode_lock(doc: &Value) -> Result<Option<Lock>, String> {
             "generated" => match v {
                 Value::Null => {}
                 Value::String(s) if is_rfc3339(s) => lock.generated = s.clone(),
-                Value::String(s) => return Err(format!(
+                Value::String(s) => {
+                    return Err(format!(
                     "parsing time {} as \"2006-01-02T15:04:05Z07:00\": cannot parse {} as \"2006\"",
                     go_quote(s),
                     go_quote(s)
-                )),
+                ))
+                }
                 _ => return Err(type_error(v, "Lock", "generated", "time.Time")),
             },
             "digest" => ctx.string(v, f, &mut lock.digest)?,
