@@ -113,12 +113,7 @@ fn from_yaml(text: &str) -> Value {
         Ok(Value::Null) => Value::empty_map(),
         Ok(v @ Value::Map(_)) => v,
         Ok(other) => {
-            let kind = match other {
-                Value::List(_) => "array",
-                Value::String(_) => "string",
-                Value::Bool(_) => "bool",
-                _ => "number",
-            };
+            let kind = gojson::json_kind(&other);
             err_map(format!("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"))
         }
         Err(e) => err_map(e.to_string()),
