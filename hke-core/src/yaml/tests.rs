@@ -435,3 +435,17 @@ fn end_of_text_error_lines_as_go_yaml() {
         "error converting YAML to JSON: yaml: line 2: found unexpected end of stream"
     );
 }
+
+#[test]
+fn directives_tags_and_flow_edge_cases() {
+    // Observed with helm 3.17.2 (`fromYaml … | toJson`).
+    assert_eq!(
+        perr("%YAML 1.2\n---\na: 1"),
+        "error converting YAML to JSON: yaml: found incompatible YAML document"
+    );
+    assert_eq!(json("%YAML 1.1\n---\na: 1"), r#"{"a":1}"#);
+    assert_eq!(json("a: !!python/tuple [1]"), r#"{"a":[1]}"#);
+    assert_eq!(json("a: [1, 2, ]"), r#"{"a":[1,2]}"#);
+    assert_eq!(json("? a\n? b\n"), r#"{"a":null,"b":null}"#);
+    assert_eq!(json("a: {b, c: 1}"), r#"{"a":{"b":null,"c":1}}"#);
+}
