@@ -449,3 +449,22 @@ fn directives_tags_and_flow_edge_cases() {
     assert_eq!(json("? a\n? b\n"), r#"{"a":null,"b":null}"#);
     assert_eq!(json("a: {b, c: 1}"), r#"{"a":{"b":null,"c":1}}"#);
 }
+
+#[test]
+fn long_and_multiline_keys_use_complex_form() {
+    // Observed with helm 3.17.2.
+    let k = vec!["word"; 40].join(" ");
+    let short = vec!["val"; 40].join(" ");
+    let v = p(&format!(
+        "{{\"m\": {{\"{k}\": \"v\", \"x\\n y\": \"multi\", \"short\": \"{short}\"}}, \"l\": [{{\"{k}\": [1]}}]}}"
+    ));
+    let folded = "word word word word word word word word word word word word word word word word\n    word word word word word word word word word word word word word word word word\n    word word word word word word word word";
+    assert_eq!(
+        to_yaml(&v),
+        format!("l:\n- ? {folded}\n  : - 1\nm:\n  short: val val val val val val val val val val val val val val val val val val val\n    val val val val val val val val val val val val val val val val val val val val\n    val\n  ? {folded}\n  : v\n  ? |-\n    x\n     y\n  : multi")
+    );
+    assert_eq!(
+        to_yaml_pretty(&v),
+        format!("l:\n  - ? {k}\n    : - 1\nm:\n  short: {short}\n  ? {k}\n  : v\n  ? |-\n    x\n     y\n  : multi")
+    );
+}
