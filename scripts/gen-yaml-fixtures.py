@@ -275,6 +275,22 @@ PARSE_INPUTS = [
     "a: x\r\nb: y\r\n",
     "a: [a:b, c]\n", "a: {a:b}\n",
     "a: " + "x" * 1100 + "\n", ("k" * 1100) + ": v\n",
+    # valid YAML edge cases (libyaml 0.2.5 vs go-yaml v2's port)
+    "a: b\t\nc:\td\n", "&k a: 1\nb: *k\n", "x: &v 1\n*v : 2\n", "a: |2\n   x\n  y\n",
+    "a: >+\n  x\n\n\nb: 1\n", "a: >\n  x\n    y\n  z\n\n  w\n", "a: x\n  y\n\n  z\n",
+    "a: {b: , c: }\n", "a: - b\n", "- - - x\n", "a:\n  - b: 1\n    c: 2\n  -   d: 3\n",
+    "--- {a: 1}\n", "a:\n# c\n  - 1\n    # c2\n  - 2\n", "a   : 1\n", '{"a":1,"b":[1,2],"c":{"d":"e"}}',
+    '{"a": 1}\n', "[1, 2]\n", "a: 'x'y'\n", "a: !!null\nb: !!str\n", "a: \"\\\n\"\n",
+    "a:\n  b:\n    c:\n      d: 1\n   e: 2\n", "a: 1\n  # indented comment\nb: 2\n",
+    "a: >-\n\n  x\n", "a: |\n\n\n  x\n", "a: |-\n  x\n\n", "a: |\n  x\n \n  y\n",
+    "a: \"x\n\n  y\"\n", "a: 'x\n\n  y'\n", "a: x #c\n  # not continuation\n",
+    "- a\n-\n- c\n", "a: [b, [c, d], {e: f}]\n", "a: {b: [c, {d: e}]}\n",
+    "a: !!seq [1]\nb: !!map {c: 1}\n", "a: !!omap [{b: 1}]\n", "a: !!set {b, c}\n",
+    "a: 1\n...\n---\nb: 2\n", "? - a\n  - b\n: c\n", "a: *b\nb: &b 1\n",
+    "a: &x 1\nb: &x 2\nc: *x\n", "a: [&x 1, *x]\n", "<<: {a: 1}\nb: 2\n",
+    "a: -\n", "a: -1\nb: - 1\n", "a: 0.1e1\nb: 1e+2\nc: +.inf\nd: -.0\n",
+    "a: 12e03\nb: 1_0.5\nc: 1.5_0\nd: 0x_A\ne: 1__\n", "a: 0b\nb: 0o\nc: 0x1p3\n",
+    "a: Yes\nb: NO\nc: oN\nd: On\ne: OfF\n", "a: '#x'\nb: \"#x\"\nc: x#y\nd: x #y\n",
 ]
 
 
@@ -356,10 +372,11 @@ def gen_random_inputs(seed, count):
 
 
 def gen_parse(helm, tmp, seed):
-    files = {}
-    inputs = PARSE_INPUTS + gen_random_inputs(seed + 1, 500)
-    for i, text in enumerate(inputs):
-        files[f"in/{i:03d}.yaml"] = text.encode("utf-8")
+    # hand-written inputs are hNNN.yaml, random/mutated ones rNNN.yaml (stable names
+    # when either list grows).
+    named = [(f"h{i:03d}.yaml", t) for i, t in enumerate(PARSE_INPUTS)]
+    named += [(f"r{i:03d}.yaml", t) for i, t in enumerate(gen_random_inputs(seed + 1, 500))]
+    files = {f"in/{name}": text.encode("utf-8") for name, text in named}
     tpl = ('{{- range $p, $_ := .Files.Glob "in/*.yaml" }}'
            f'{MARK}<{{{{ $p }}}}>{{{{ $.Files.Get $p | fromYaml | toJson }}}}{MARK}/'
            "{{- end }}")
@@ -371,8 +388,7 @@ def gen_parse(helm, tmp, seed):
         shutil.rmtree(pdir)
     os.makedirs(pdir)
     cases = []
-    for i, text in enumerate(inputs):
-        name = f"{i:03d}.yaml"
+    for name, text in named:
         with open(os.path.join(pdir, name), "wb") as f:
             f.write(text.encode("utf-8"))
         cases.append({"input": name, "from_yaml_to_json": got[f"in/{name}"]})

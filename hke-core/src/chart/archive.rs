@@ -154,6 +154,13 @@ pub(crate) fn read_archive_files(
         entry: entry.map(str::to_string),
         kind,
     };
+    // Go's gzip.NewReader: a 10-byte header starting with the gzip magic.
+    if bytes.len() < 10 {
+        return Err(err(None, ArchiveError::Gzip("unexpected EOF".into())));
+    }
+    if !bytes.starts_with(b"\x1F\x8B\x08") {
+        return Err(err(None, ArchiveError::Gzip("gzip: invalid header".into())));
+    }
     let gz = flate2::read::MultiGzDecoder::new(bytes);
     let mut tar = tar::Archive::new(gz);
     let entries = tar.entries().map_err(|e| err(None, classify_io(&e)))?;
@@ -261,7 +268,7 @@ fn classify_io(e: &std::io::Error) -> ArchiveError {
     let msg = e.to_string();
     let lower = msg.to_ascii_lowercase();
     if lower.contains("gzip") || lower.contains("deflate") || lower.contains("checksum") {
-        ArchiveError::Gzip(msg)
+        ArchiveError::Gzip(format!("gzip: {msg}"))
     } else if e.kind() == std::io::ErrorKind::UnexpectedEof {
         ArchiveError::Tar("unexpected EOF".into())
     } else {

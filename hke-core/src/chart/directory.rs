@@ -32,6 +32,8 @@ struct Walker<'a> {
     top: &'a Path,
     rules: Rules,
     files: Vec<File>,
+    /// Lines Helm logs while walking (symbolic links followed).
+    warnings: Vec<String>,
     /// Canonical paths of the directories being walked (to stop symlink loops).
     stack: Vec<PathBuf>,
 }
@@ -53,6 +55,11 @@ impl Walker<'_> {
                 path: path.display().to_string(),
                 message: format!("lstat {}: {}", path.display(), os_message(&e)),
             })?;
+            self.warnings.push(format!(
+                "walk.go:75: found symbolic link in path: {} resolves to {}. Contents of linked file included and used",
+                path.display(),
+                resolved.display()
+            ));
             fs::symlink_metadata(&resolved).map_err(|e| LoadError::Read {
                 path: rel.to_string(),
                 message: os_message(&e),
@@ -71,7 +78,8 @@ impl Walker<'_> {
             if self.stack.contains(&canonical) {
                 return Err(LoadError::Symlink {
                     path: path.display().to_string(),
-                    message: "the link points back into its own directory tree".into(),
+                    message: "symlink loop: the link points back into its own directory tree"
+                        .into(),
                 });
             }
             let mut names: Vec<std::ffi::OsString> = fs::read_dir(path)
@@ -122,8 +130,9 @@ impl Walker<'_> {
     }
 }
 
-/// Reads the files of the chart directory `dir` (already known to be a directory).
-pub(crate) fn read_dir_files(dir: &Path) -> Result<Vec<File>, LoadError> {
+/// Reads the files of the chart directory `dir` (already known to be a directory), and
+/// the lines Helm would log while walking it.
+pub(crate) fn read_dir_files(dir: &Path) -> Result<(Vec<File>, Vec<String>), LoadError> {
     let top = std::path::absolute(dir).map_err(|e| LoadError::Stat {
         path: dir.display().to_string(),
         message: os_message(&e),
@@ -142,9 +151,10 @@ pub(crate) fn read_dir_files(dir: &Path) -> Result<Vec<File>, LoadError> {
         top: &top,
         rules,
         files: Vec::new(),
+        warnings: Vec::new(),
         stack: Vec::new(),
     };
     let top_path = walker.top.to_path_buf();
     walker.walk(&top_path, "", 0)?;
-    Ok(walker.files)
+    Ok((walker.files, walker.warnings))
 }

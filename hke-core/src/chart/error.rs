@@ -125,8 +125,8 @@ fn entry_suffix(entry: &Option<String>) -> String {
 /// What is wrong with a chart archive. Helm's wording where Helm rejects the same thing.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ArchiveError {
-    /// Not a valid gzip stream.
-    #[error("gzip: {0}")]
+    /// Not a valid gzip stream (`gzip: invalid header`, `unexpected EOF`, …).
+    #[error("{0}")]
     Gzip(String),
     /// Not a valid tar stream.
     #[error("archive/tar: {0}")]

@@ -86,9 +86,13 @@ pub fn load_dir(path: impl AsRef<Path>) -> Result<Chart, LoadError> {
 
 /// [`load_dir`] with explicit limits (they bound `.tgz` subcharts in `charts/`).
 pub fn load_dir_with(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<Chart, LoadError> {
-    let files = read_dir_files(path.as_ref())?;
+    let (files, walk_warnings) = read_dir_files(path.as_ref())?;
     let mut budget = Budget::new(opts);
-    load_files_inner(files, opts, &mut budget, 0)
+    let mut c = load_files_inner(files, opts, &mut budget, 0)?;
+    if !walk_warnings.is_empty() {
+        c.warnings.splice(0..0, walk_warnings);
+    }
+    Ok(c)
 }
 
 /// Loads a chart archive file (Helm's `LoadFile`): a non-gzip file gets Helm's
@@ -147,6 +151,11 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
     let mut budget = Budget::new(&opts);
     load_files_inner(files, &opts, &mut budget, 0)
 }
+
+/// What Helm logs for a `requirements.yaml` in a chart whose apiVersion is not v1.
+const REQUIREMENTS_WARNING: &str = "load.go:120: Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml.";
+/// What Helm logs for a `requirements.lock` in a chart whose apiVersion is not v1.
+const REQUIREMENTS_LOCK_WARNING: &str = "load.go:138: Warning: Dependency locking is handled in Chart.lock since apiVersion \"v2\". We recommend migrating to Chart.lock.";
 
 /// Text of a YAML file for the parser; go-yaml refuses invalid UTF-8.
 fn yaml_text(data: &[u8]) -> Result<&str, String> {
@@ -225,6 +234,9 @@ fn load_files_inner(
             "values.schema.json" => c.schema = Some(f.data.clone()),
             "requirements.yaml" => {
                 let raw = raw_md.get_or_insert_with(RawMetadata::default);
+                if raw.md.api_version != "v1" {
+                    c.warnings.push(REQUIREMENTS_WARNING.to_string());
+                }
                 let doc = parse_typed(&f.data, name).map_err(LoadError::Requirements)?;
                 decode_metadata_into(&doc, raw)
                     .map_err(|m| LoadError::Requirements(json_error(m)))?;
@@ -240,6 +252,9 @@ fn load_files_inner(
                     message,
                 })?;
                 let raw = raw_md.get_or_insert_with(RawMetadata::default);
+                if raw.md.api_version != "v1" {
+                    c.warnings.push(REQUIREMENTS_LOCK_WARNING.to_string());
+                }
                 if raw.md.api_version == "v1" {
                     c.files.push(f.clone());
                 }

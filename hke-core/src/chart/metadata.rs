@@ -433,10 +433,10 @@ pub(crate) fn decode_lock(doc: &Value) -> Result<Option<Lock>, String> {
                 Value::String(s) if is_rfc3339(s) => lock.generated = s.clone(),
                 Value::String(s) => {
                     return Err(format!(
-                        "parsing time {:?} as \"\\\"2006-01-02T15:04:05Z07:00\\\"\": cannot parse {:?} as \"2006\"",
-                        format!("\"{s}\""),
-                        format!("{s}\"")
-                    ))
+                    "parsing time {} as \"2006-01-02T15:04:05Z07:00\": cannot parse {} as \"2006\"",
+                    go_quote(s),
+                    go_quote(s)
+                ))
                 }
                 _ => return Err(type_error(v, "Lock", "generated", "time.Time")),
             },

@@ -63,6 +63,10 @@ pub struct Chart {
     /// Every file read for this chart (not its subcharts), in load order, as Helm's
     /// `Chart.Raw`.
     pub raw: Vec<File>,
+    /// Lines Helm's loader logs on stderr while loading this chart, verbatim (e.g.
+    /// `load.go:120: Warning: Dependencies are handled in Chart.yaml since apiVersion
+    /// "v2". …`). Subcharts keep their own.
+    pub warnings: Vec<String>,
 }
 
 impl Chart {
@@ -74,6 +78,50 @@ impl Chart {
     /// Whether the chart is a library chart (`type: library`).
     pub fn is_library(&self) -> bool {
         self.metadata.chart_type == "library"
+    }
+
+    /// Names of dependencies declared in `Chart.yaml` (or `requirements.yaml`) that have
+    /// no loaded subchart of that chart name, in declaration order (Helm's
+    /// `CheckDependencies`; `helm template` wraps the list in ``An error occurred while
+    /// checking for chart dependencies. You may need to run `helm dependency build` to
+    /// fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory:
+    /// A, B``).
+    pub fn missing_dependencies(&self) -> Vec<String> {
+        save::missing_dependencies(self)
+    }
+
+    /// Helm's `kubeVersion` gate: `Err` with Helm's message (`chart requires kubeVersion:
+    /// C which is incompatible with Kubernetes V`) when the chart's constraint is set and
+    /// either does not parse or rejects `kube_version` (e.g. `v1.31.0`).
+    pub fn check_kube_version(&self, kube_version: &str) -> Result<(), String> {
+        let constraint = &self.metadata.kube_version;
+        if constraint.is_empty() {
+            return Ok(());
+        }
+        let ok = match (
+            crate::semver::Constraints::parse(constraint),
+            crate::semver::Version::parse(kube_version),
+        ) {
+            (Ok(c), Ok(v)) => c.check(&v),
+            _ => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "chart requires kubeVersion: {constraint} which is incompatible with Kubernetes {kube_version}"
+            ))
+        }
+    }
+
+    /// [`Chart::warnings`] of this chart then of its subcharts, recursively: the order in
+    /// which Helm logs them while loading.
+    pub fn all_warnings(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.warnings.iter().map(String::as_str).collect();
+        for dep in &self.dependencies {
+            out.extend(dep.all_warnings());
+        }
+        out
     }
 
     /// CRD files of this chart then of its subcharts, recursively (Helm's
@@ -89,6 +137,26 @@ impl Chart {
             out.extend(dep.crd_files());
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Chart;
+
+    #[test]
+    fn kube_version_gate() {
+        let mut c = Chart::default();
+        assert!(c.check_kube_version("v1.32.0").is_ok());
+        c.metadata.kube_version = ">=1.33.0".into();
+        assert_eq!(
+            c.check_kube_version("v1.32.0").unwrap_err(),
+            "chart requires kubeVersion: >=1.33.0 which is incompatible with Kubernetes v1.32.0"
+        );
+        c.metadata.kube_version = ">=1.20.0-0".into();
+        assert!(c.check_kube_version("v1.31.0").is_ok());
+        c.metadata.kube_version = "bogus".into();
+        assert!(c.check_kube_version("v1.31.0").is_err());
     }
 }
 

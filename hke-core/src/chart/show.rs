@@ -2,7 +2,6 @@
 //! byte.
 
 use super::Chart;
-use crate::value::Value;
 
 /// What `helm show` prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,16 +39,10 @@ fn unicode_fold_eq(a: &str, b: &str) -> bool {
         })
 }
 
-/// Whether Helm's `Chart.Values` is non-nil: a `values.yaml` exists and its document is
-/// not YAML null (an empty or comment-only file decodes to a nil map).
+/// Whether Helm's `Chart.Values` is non-nil: whenever a `values.yaml` was loaded (even
+/// an empty or `~` one, as helm3 shows).
 fn has_values(chart: &Chart) -> bool {
-    match &chart.raw_values {
-        None => false,
-        Some(raw) => std::str::from_utf8(raw)
-            .ok()
-            .and_then(|t| crate::yaml::parse(t, "values.yaml").ok())
-            .is_some_and(|v| !matches!(v, Value::Null)),
-    }
+    chart.raw_values.is_some()
 }
 
 /// The bytes `helm show FORMAT` prints for `chart` (already loaded).

@@ -508,6 +508,28 @@ pub(crate) fn parse_stream(
     parse_source(parsed, &src, mode, max_docs)
 }
 
+/// go-yaml's error for a `%YAML` directive other than 1.1 (a parser error: its line is
+/// the directive's 0-based line, omitted when 0).
+fn incompatible_version(text: &str, origin: &str) -> YamlError {
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("%YAML"))
+        .unwrap_or(0);
+    let message = if line == 0 {
+        "yaml: found incompatible YAML document".to_string()
+    } else {
+        format!("yaml: line {line}: found incompatible YAML document")
+    };
+    YamlError {
+        origin: origin.to_string(),
+        line: Some(line + 1),
+        column: Some(1),
+        kind: YamlErrorKind::Syntax,
+        message,
+        json_step: true,
+    }
+}
+
 fn parse_source(
     text: &str,
     src: &Source<'_>,
@@ -532,7 +554,13 @@ fn parse_source(
                 }
                 break;
             }
-            EventData::DocumentStart { .. } => {
+            EventData::DocumentStart {
+                version_directive, ..
+            } => {
+                if version_directive.is_some_and(|v| v.minor != 1) {
+                    // go-yaml only knows YAML 1.1; libyaml also takes `%YAML 1.2`.
+                    return Err(incompatible_version(text, src.origin));
+                }
                 let doc = compose_document(&mut parser, &mut escapes, src)?;
                 let mut dec = Decoder {
                     doc: &doc,

@@ -435,3 +435,36 @@ fn end_of_text_error_lines_as_go_yaml() {
         "error converting YAML to JSON: yaml: line 2: found unexpected end of stream"
     );
 }
+
+#[test]
+fn directives_tags_and_flow_edge_cases() {
+    // Observed with helm 3.17.2 (`fromYaml … | toJson`).
+    assert_eq!(
+        perr("%YAML 1.2\n---\na: 1"),
+        "error converting YAML to JSON: yaml: found incompatible YAML document"
+    );
+    assert_eq!(json("%YAML 1.1\n---\na: 1"), r#"{"a":1}"#);
+    assert_eq!(json("a: !!python/tuple [1]"), r#"{"a":[1]}"#);
+    assert_eq!(json("a: [1, 2, ]"), r#"{"a":[1,2]}"#);
+    assert_eq!(json("? a\n? b\n"), r#"{"a":null,"b":null}"#);
+    assert_eq!(json("a: {b, c: 1}"), r#"{"a":{"b":null,"c":1}}"#);
+}
+
+#[test]
+fn long_and_multiline_keys_use_complex_form() {
+    // Observed with helm 3.17.2.
+    let k = vec!["word"; 40].join(" ");
+    let short = vec!["val"; 40].join(" ");
+    let v = p(&format!(
+        "{{\"m\": {{\"{k}\": \"v\", \"x\\n y\": \"multi\", \"short\": \"{short}\"}}, \"l\": [{{\"{k}\": [1]}}]}}"
+    ));
+    let folded = "word word word word word word word word word word word word word word word word\n    word word word word word word word word word word word word word word word word\n    word word word word word word word word";
+    assert_eq!(
+        to_yaml(&v),
+        format!("l:\n- ? {folded}\n  : - 1\nm:\n  short: val val val val val val val val val val val val val val val val val val val\n    val val val val val val val val val val val val val val val val val val val val\n    val\n  ? {folded}\n  : v\n  ? |-\n    x\n     y\n  : multi")
+    );
+    assert_eq!(
+        to_yaml_pretty(&v),
+        format!("l:\n  - ? {k}\n    : - 1\nm:\n  short: {short}\n  ? {k}\n  : v\n  ? |-\n    x\n     y\n  : multi")
+    );
+}
