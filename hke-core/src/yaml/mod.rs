@@ -119,6 +119,10 @@ pub enum MarshalError {
     /// and go-yaml's reader then refuses the JSON text.
     #[error("yaml: control characters are not allowed")]
     ControlCharacters,
+    /// A map key holding NEL (U+0085): Go's JSON writes it raw, go-yaml reads it as a
+    /// line break, and a multi-line key in the JSON text fails to parse.
+    #[error("yaml: map key with a NEL line break cannot be read back")]
+    LineBreakInKey,
 }
 
 /// `sigs.k8s.io/yaml.Marshal`: the JSON encoding of `v` re-read and emitted by go-yaml
@@ -166,6 +170,8 @@ fn check_marshalable(v: &Value) -> Result<(), MarshalError> {
         Value::Map(m) => m.iter().try_for_each(|(k, e)| {
             if bad_text(k) {
                 Err(MarshalError::ControlCharacters)
+            } else if k.contains('\u{85}') {
+                Err(MarshalError::LineBreakInKey)
             } else {
                 check_marshalable(e)
             }

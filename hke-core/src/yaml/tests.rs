@@ -468,3 +468,16 @@ fn long_and_multiline_keys_use_complex_form() {
         format!("l:\n  - ? {k}\n    : - 1\nm:\n  short: {short}\n  ? {k}\n  : v\n  ? |-\n    x\n     y\n  : multi")
     );
 }
+
+#[test]
+fn nel_in_values_folds_and_in_keys_fails() {
+    // Observed with helm 3.17.2: NEL is a line break to go-yaml, so in the JSON text it
+    // folds like any break in a double-quoted scalar; in a key it breaks the parse and
+    // toYaml prints nothing.
+    assert_eq!(to_yaml(&Value::List(vec![Value::from("\u{85}")])), "- ' '");
+    assert_eq!(to_yaml(&map(&[("c\u{85}d", Value::Int(2))])), "");
+    assert_eq!(
+        try_marshal(&map(&[("x", map(&[("c\u{85}", Value::Int(1))]))])),
+        Err(MarshalError::LineBreakInKey)
+    );
+}
