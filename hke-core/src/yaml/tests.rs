@@ -481,3 +481,35 @@ fn nel_in_values_folds_and_in_keys_fails() {
         Err(MarshalError::LineBreakInKey)
     );
 }
+
+#[test]
+fn keys_too_long_for_a_simple_key_make_to_yaml_fail() {
+    // Observed with helm 3.17.2: a 1030-character key gives "", 1010 characters work
+    // (go-yaml re-reads the JSON, where a key is a simple key of at most 1024 chars).
+    let long = map(&[
+        ("k".repeat(1030).as_str(), Value::Int(1)),
+        ("b", Value::Int(2)),
+    ]);
+    assert_eq!(to_yaml(&long), "");
+    let ok = map(&[("k".repeat(1010).as_str(), Value::Int(1))]);
+    assert_eq!(to_yaml(&ok).len(), 1016);
+    assert_eq!(
+        to_yaml(&map(&[("a", Value::from("v".repeat(2000).as_str()))])).len(),
+        2003
+    );
+    // The limit counts the JSON-quoted key: 1022 chars + 2 quotes pass, 1023 do not;
+    // `<` is 6 characters as `\u003c` (all observed).
+    assert!(!to_yaml(&map(&[("k".repeat(1022).as_str(), Value::Int(1))])).is_empty());
+    assert_eq!(
+        to_yaml(&map(&[("k".repeat(1023).as_str(), Value::Int(1))])),
+        ""
+    );
+    assert_eq!(
+        to_yaml(&map(&[("<".repeat(200).as_str(), Value::Int(1))])),
+        ""
+    );
+    assert_eq!(
+        to_yaml(&map(&[("<".repeat(170).as_str(), Value::Int(1))])).len(),
+        176
+    );
+}
