@@ -5,7 +5,7 @@
 //! and literal scalars, no anchors or tags.
 
 use super::resolve::{is_base60_float, resolve_plain, Resolved};
-use super::sort::natural_cmp;
+use super::sort::{merge_sort_by, natural_less, natural_less_v3};
 use crate::gojson::{format_float_g, format_json_float};
 use crate::value::Value;
 
@@ -73,8 +73,9 @@ fn is_blankz(c: Option<char>) -> bool {
     }
 }
 
-/// libyaml's `yaml_emitter_analyze_scalar` as go-yaml v2 has it (unicode output on).
-fn analyze(value: &str) -> Analysis {
+/// libyaml's `yaml_emitter_analyze_scalar` as go-yaml has it (unicode output on). v3
+/// (`tabs_allowed_in_blocks`) lets tabs into literal blocks; v2 treats them as special.
+fn analyze(value: &str, tabs_allowed_in_blocks: bool) -> Analysis {
     if value.is_empty() {
         return Analysis {
             multiline: false,
@@ -86,6 +87,7 @@ fn analyze(value: &str) -> Analysis {
     let mut block_indicators = value.starts_with("---") || value.starts_with("...");
     let mut line_breaks = false;
     let mut special = false;
+    let mut tabs = false;
     let mut leading_space = false;
     let mut leading_break = false;
     let mut trailing_space = false;
@@ -115,7 +117,9 @@ fn analyze(value: &str) -> Analysis {
                 _ => {}
             }
         }
-        if !is_printable(c) {
+        if c == '\t' && tabs_allowed_in_blocks {
+            tabs = true;
+        } else if !is_printable(c) {
             special = true;
         }
         if c == ' ' {
@@ -161,7 +165,7 @@ fn analyze(value: &str) -> Analysis {
     if trailing_space {
         a.block_allowed = false;
     }
-    if break_space {
+    if break_space || tabs {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
@@ -309,10 +313,17 @@ impl Emitter {
     }
 
     fn block_mapping(&mut self, m: &crate::value::Map) {
-        let mut pairs: Vec<(&String, &Value)> = m.iter().collect();
-        pairs.sort_by(|a, b| natural_cmp(a.0, b.0));
+        let mut pairs: Vec<(&str, &Value)> = m.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        self.mapping_pairs(&mut pairs);
+    }
+
+    fn mapping_pairs(&mut self, pairs: &mut [(&str, &Value)]) {
+        match self.flavor {
+            Flavor::V2Json => merge_sort_by(pairs, &|a, b| natural_less(a.0, b.0)),
+            Flavor::V3 => merge_sort_by(pairs, &|a, b| natural_less_v3(a.0, b.0)),
+        }
         self.increase_indent(false, false);
-        for (k, val) in pairs {
+        for &mut (k, val) in pairs {
             self.mapping_key(k);
             self.node(
                 val,
@@ -330,7 +341,7 @@ impl Emitter {
     #[inline(never)]
     fn mapping_key(&mut self, k: &str) {
         self.write_indent();
-        let simple = !analyze(k).multiline && k.len() <= 128;
+        let simple = !k.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) && k.len() <= 128;
         if simple {
             self.scalar(
                 &Scalar::Str(k),
@@ -379,11 +390,19 @@ impl Emitter {
     }
 
     fn scalar(&mut self, s: &Scalar<'_>, ctx: Ctx) {
+        let folded;
+        let s = match s {
+            Scalar::Str(t) if self.flavor == Flavor::V2Json && t.contains('\u{85}') => {
+                folded = fold_nel(t);
+                &Scalar::Str(&folded)
+            }
+            other => other,
+        };
         let (text, requested) = match s {
             Scalar::Str(t) => (*t, requested_string_style(t)),
             Scalar::Other(t) => (t.as_str(), Style::Plain),
         };
-        let a = analyze(text);
+        let a = analyze(text, self.flavor == Flavor::V3);
         let mut style = requested;
         if ctx.simple_key && a.multiline {
             style = Style::Double;
@@ -593,6 +612,63 @@ impl Emitter {
             }
         }
     }
+}
+
+/// What go-yaml v2 reads back from a JSON string holding raw NEL characters (U+0085,
+/// which Go's JSON leaves unescaped): YAML treats NEL as a line break inside the
+/// double-quoted scalar and folds it — spaces around a break are dropped, a single
+/// break becomes a space, `n` breaks in a row become `n - 1` newlines.
+pub(crate) fn fold_nel(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut ws = String::new();
+    let mut leading_blanks = false;
+    let mut trailing_breaks = 0usize;
+    let join = |out: &mut String, ws: &mut String, leading: &mut bool, trailing: &mut usize| {
+        if *leading {
+            if *trailing == 0 {
+                out.push(' ');
+            } else {
+                for _ in 0..*trailing {
+                    out.push('\n');
+                }
+            }
+            *leading = false;
+            *trailing = 0;
+        } else {
+            out.push_str(ws);
+        }
+        ws.clear();
+    };
+    for c in s.chars() {
+        match c {
+            ' ' => {
+                if !leading_blanks {
+                    ws.push(' ');
+                }
+            }
+            '\u{85}' => {
+                if leading_blanks {
+                    trailing_breaks += 1;
+                } else {
+                    ws.clear();
+                    leading_blanks = true;
+                }
+            }
+            c => {
+                join(&mut out, &mut ws, &mut leading_blanks, &mut trailing_breaks);
+                out.push(c);
+            }
+        }
+    }
+    join(&mut out, &mut ws, &mut leading_blanks, &mut trailing_breaks);
+    out
+}
+
+/// True for characters Go's JSON writes raw but go-yaml's reader rejects ("control
+/// characters are not allowed"): DEL, C1 controls except NEL, U+FFFE and U+FFFF.
+pub(crate) fn yaml_reader_rejects(c: char) -> bool {
+    let u = c as u32;
+    u == 0x7F || (0x80..=0x9F).contains(&u) && u != 0x85 || u == 0xFFFE || u == 0xFFFF
 }
 
 /// A float64 after Go's JSON encoding and go-yaml v2's re-reading of that JSON number:

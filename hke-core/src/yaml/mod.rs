@@ -109,21 +109,42 @@ fn untyped_prefix(mut e: YamlError) -> YamlError {
     e
 }
 
+/// Why [`try_marshal`] failed (as `sigs.k8s.io/yaml.Marshal` fails).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MarshalError {
+    /// A NaN or infinite float: Go's JSON encoder refuses it.
+    #[error("error marshaling into JSON: {0}")]
+    NonFinite(#[from] NonFiniteFloat),
+    /// A string holding DEL, a C1 control or U+FFFE/U+FFFF: Go's JSON writes it raw
+    /// and go-yaml's reader then refuses the JSON text.
+    #[error("yaml: control characters are not allowed")]
+    ControlCharacters,
+    /// A map key holding NEL (U+0085): Go's JSON writes it raw, go-yaml reads it as a
+    /// line break, and a multi-line key in the JSON text fails to parse.
+    #[error("yaml: map key with a NEL line break cannot be read back")]
+    LineBreakInKey,
+    /// A map key whose JSON form (quotes and escapes included) exceeds 1024
+    /// characters: go-yaml reads JSON keys as simple keys, which cannot be longer.
+    #[error("yaml: did not find expected ',' or '}}'")]
+    KeyTooLong,
+}
+
 /// `sigs.k8s.io/yaml.Marshal`: the JSON encoding of `v` re-read and emitted by go-yaml
-/// v2, ending with a newline. Fails only on non-finite floats, as Go's JSON does.
-pub fn try_marshal(v: &Value) -> Result<String, NonFiniteFloat> {
-    check_finite(v)?;
+/// v2, ending with a newline. Fails on non-finite floats and on strings go-yaml
+/// cannot read back (see [`MarshalError`]).
+pub fn try_marshal(v: &Value) -> Result<String, MarshalError> {
+    check_marshalable(v)?;
     Ok(emit::Emitter::new(emit::Flavor::V2Json).document(v))
 }
 
-/// [`try_marshal`] with the failure mapped to an empty string (what `.Values.YAML` and
-/// `helm show chart` can never hit: values read from YAML hold no non-finite floats).
+/// [`try_marshal`] with the failure mapped to an empty string (Helm's `toYaml` swallows
+/// it the same way).
 pub fn marshal(v: &Value) -> String {
     try_marshal(v).unwrap_or_default()
 }
 
 /// Helm's `toYaml`: [`marshal`] with the trailing newline removed; `""` when the value
-/// cannot be encoded (non-finite float), as Helm swallows that error.
+/// cannot be encoded (non-finite float, DEL/C1 characters), as Helm swallows that error.
 pub fn to_yaml(v: &Value) -> String {
     let mut s = marshal(v);
     if s.ends_with('\n') {
@@ -142,13 +163,40 @@ pub fn to_yaml_pretty(v: &Value) -> String {
     s
 }
 
-fn check_finite(v: &Value) -> Result<(), NonFiniteFloat> {
+fn check_marshalable(v: &Value) -> Result<(), MarshalError> {
+    let bad_text = |s: &str| {
+        s.as_bytes().contains(&0x7F) || (!s.is_ascii() && s.chars().any(emit::yaml_reader_rejects))
+    };
     match v {
-        Value::Float(f) if !f.is_finite() => Err(NonFiniteFloat(*f)),
-        Value::List(l) => l.iter().try_for_each(check_finite),
-        Value::Map(m) => m.values().try_for_each(check_finite),
+        Value::Float(f) if !f.is_finite() => Err(NonFiniteFloat(*f).into()),
+        Value::String(s) if bad_text(s) => Err(MarshalError::ControlCharacters),
+        Value::List(l) => l.iter().try_for_each(check_marshalable),
+        Value::Map(m) => m.iter().try_for_each(|(k, e)| {
+            if bad_text(k) {
+                Err(MarshalError::ControlCharacters)
+            } else if k.contains('\u{85}') {
+                Err(MarshalError::LineBreakInKey)
+            } else if k.len() > 170 && json_quoted_chars(k) > 1024 {
+                Err(MarshalError::KeyTooLong)
+            } else {
+                check_marshalable(e)
+            }
+        }),
         _ => Ok(()),
     }
+}
+
+/// Length in characters of a string as Go's JSON encoder quotes it.
+fn json_quoted_chars(s: &str) -> usize {
+    2 + s
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => 6,
+            c if (c as u32) < 0x20 => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
 }
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 32)`, the 32-bit `%g` that `sigs.k8s.io/yaml`
@@ -156,6 +204,20 @@ fn check_finite(v: &Value) -> Result<(), NonFiniteFloat> {
 /// or is a map key.
 pub fn format_float32(f: f64) -> String {
     crate::gojson::format_float_g(f, true)
+}
+
+/// The text `sigs.k8s.io/yaml` puts into a Go `string` struct field (Chart.yaml's
+/// `version`, `appVersion`, `description`, `keywords`…) for a scalar read with
+/// [`parse_typed`]: ints in decimal, floats with 32-bit `%g` (`1.10` → `1.1`), bools as
+/// `true`/`false`, strings as they are; `None` for null and collections.
+pub fn go_string_field(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(format_float32(*f)),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null | Value::List(_) | Value::Map(_) => None,
+    }
 }
 
 #[cfg(test)]

@@ -214,6 +214,13 @@ fn is_yaml_style_float(s: &str) -> bool {
 /// with at least one mantissa digit): `None` for syntax errors and for overflow (Go
 /// returns `ErrRange` there); underflow gives 0 as in Go.
 pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
+    if s.contains('_') {
+        // Go accepts `_` between digits (strconv's underscoreOK).
+        if !underscores_ok(s) {
+            return None;
+        }
+        return parse_go_float(&s.replace('_', ""));
+    }
     let b = s.as_bytes();
     let mut i = 0;
     if matches!(b.first(), Some(b'+' | b'-')) {
@@ -256,6 +263,28 @@ pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
     } else {
         Some(f)
     }
+}
+
+/// Go's `strconv.underscoreOK` for decimal text: each `_` between two digits.
+fn underscores_ok(s: &str) -> bool {
+    let b = s.strip_prefix(['+', '-']).unwrap_or(s).as_bytes();
+    let mut saw = b'^';
+    for &c in b {
+        if c.is_ascii_digit() {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+    }
+    saw != b'_'
 }
 
 /// go-yaml's `parseTimestamp`: four digits then `-`, and one of Go's layouts
@@ -457,6 +486,9 @@ mod tests {
         assert_eq!(resolve_plain("+.5"), Resolved::Float(0.5));
         assert_eq!(resolve_plain("1."), Resolved::Float(1.0));
         assert_eq!(resolve_plain("1e400"), Resolved::Str);
+        assert_eq!(resolve_plain(".10_0"), Resolved::Float(0.1));
+        assert_eq!(resolve_plain(".1_"), Resolved::Str);
+        assert_eq!(resolve_plain("._1"), Resolved::Str);
         assert_eq!(resolve_plain("1:20"), Resolved::Str);
         assert_eq!(resolve_plain("1.2.3"), Resolved::Str);
         assert_eq!(resolve_plain("."), Resolved::Str);

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Generate the chart-loading fixtures of hke-core from the real helm v3.17.2.
+
+Writes, under hke-core/tests/fixtures/chart/:
+  cases/<case>/...        small hand-written charts exercising Chart.yaml decoding,
+                          validation, .helmignore, values.yaml, README/CRD selection
+  cases.json              for every case and every `helm show` format: exit code,
+                          stdout and stderr of helm3
+  show_corpus.tsv         for every chart of ../shared/corpus/charts and every subchart
+                          folder below it, every `helm show` format: exit code, FNV-1a
+                          64 hash and length of stdout (run twice; outputs that differ
+                          between runs are marked `unstable`)
+
+Usage: scripts/gen-chart-fixtures.py [HELM3]   (default: $HKE_HELM3 or the get-helm.sh cache)
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "hke-core", "tests", "fixtures", "chart")
+HELM = (sys.argv[1] if len(sys.argv) > 1 else
+        os.environ.get("HKE_HELM3", os.path.expanduser("~/.cache/hke-tools/bin/helm3")))
+SHARED = os.environ.get("HKE_SHARED_DIR", os.path.join(ROOT, "..", "shared"))
+FORMATS = ["chart", "values", "readme", "crds", "all"]
+
+CY = "apiVersion: v2\nname: c\nversion: 0.1.0\n"
+T = {"templates/cm.yaml": "kind: ConfigMap\n"}
+
+# case name -> {relative path: content (str, or bytes)}
+CASES = {
+    "numbers": {"Chart.yaml": "apiVersion: v2\nname: off\nversion: 1.10\nappVersion: 1.10\n"
+                "description: 010\nkeywords: [yes, 1.50, 0x1F, 1e3]\n"
+                "annotations: {a: 1.50, b: on, c: 12345678901}\nhome: 1_000\n", **T},
+    "bom": {"Chart.yaml": b"\xef\xbb\xbf" + CY.encode(), "values.yaml": b"\xef\xbb\xbfa: 1\n", **T},
+    "no-apiversion": {"Chart.yaml": "name: c\nversion: 1\n", **T},
+    "apiversion-v3": {"Chart.yaml": "apiVersion: v3\nname: c\nversion: v1.2\n", **T},
+    "bad-version": {"Chart.yaml": "apiVersion: v2\nname: c\nversion: abc\n", **T},
+    "four-part-version": {"Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.2.3.4\n", **T},
+    "no-version": {"Chart.yaml": "apiVersion: v2\nname: c\n", **T},
+    "no-name": {"Chart.yaml": "apiVersion: v2\nversion: 1.0.0\n", **T},
+    "slash-name": {"Chart.yaml": "apiVersion: v2\nname: a/b\nversion: 1.0.0\n", **T},
+    "bad-type": {"Chart.yaml": CY + "type: app\n", **T},
+    "library": {"Chart.yaml": CY + "type: library\n", "templates/_h.tpl": "{{ define \"x\" }}{{ end }}\n"},
+    "null-maintainer": {"Chart.yaml": CY + "maintainers:\n- name: a\n- ~\n", **T},
+    "null-dependency": {"Chart.yaml": CY + "dependencies:\n- ~\n", **T},
+    "bad-alias": {"Chart.yaml": CY + "dependencies:\n- name: d\n  alias: a.b\n", **T},
+    "dup-alias": {"Chart.yaml": CY + "dependencies:\n- name: d\n- name: e\n  alias: d\n", **T},
+    "sanitize": {"Chart.yaml": CY + "description: \"tab\\there\\u0007bell\\u00a0nbsp\\u200bzw\"\n"
+                 "keywords: [\"a\\nb\"]\nmaintainers:\n- name: \"m\\tn\"\n  email: e@x\n", **T},
+    "camel-keys": {"Chart.yaml": "APIVERSION: v2\nName: c\nversion: 1.0.0\nAppversion: x\nunknown: [1, 2]\n", **T},
+    "deprecated-string": {"Chart.yaml": CY + "deprecated: \"yes\"\n", **T},
+    "deprecated": {"Chart.yaml": CY + "deprecated: yes\n", **T},
+    "chart-list": {"Chart.yaml": "- a\n- b\n", **T},
+    "chart-null-key": {"Chart.yaml": CY + "annotations:\n  ~: a\n", **T},
+    "chart-syntax": {"Chart.yaml": CY + "description: [\n", **T},
+    "chart-tab": {"Chart.yaml": "apiVersion: v2\n\tname: c\n", **T},
+    "name-list": {"Chart.yaml": "apiVersion: v2\nname: [a]\nversion: 1.0.0\n", **T},
+    "keywords-number": {"Chart.yaml": CY + "keywords: 5\n", **T},
+    "full-deps": {"Chart.yaml": CY + "kubeVersion: '>=1.20.0-0'\nicon: https://x/i.png\n"
+                  "sources: [https://a, https://b]\ncondition: c.enabled\ntags: t\n"
+                  "dependencies:\n- name: sub\n  version: ~0.1\n  repository: file://../sub\n"
+                  "  condition: sub.enabled,global.sub\n  tags: [front, 1]\n  enabled: true\n"
+                  "  import-values:\n  - data\n  - child: a.b\n    parent: c\n  - 1\n  alias: s1\n"
+                  "- name: sub\n  alias: s2\n",
+                  "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n", **T},
+    "requirements-v1": {"Chart.yaml": "apiVersion: v1\nname: c\nversion: 0.1.0\n",
+                        "requirements.yaml": "dependencies:\n- name: sub\n  version: 0.1.0\n  repository: ''\n",
+                        "charts/sub/Chart.yaml": "apiVersion: v1\nname: sub\nversion: 0.1.0\n", **T},
+    "requirements-v2": {"Chart.yaml": CY,
+                        "requirements.yaml": "dependencies:\n- name: sub\n  repository: ''\n",
+                        "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n", **T},
+    "values-list": {"Chart.yaml": CY, "values.yaml": "- a\n", **T},
+    "values-scalar": {"Chart.yaml": CY, "values.yaml": "hello\n", **T},
+    "values-tab": {"Chart.yaml": CY, "values.yaml": "a:\n\tb: 1\n", **T},
+    "values-inf": {"Chart.yaml": CY, "values.yaml": "a: .inf\n", **T},
+    "values-empty": {"Chart.yaml": CY, "values.yaml": "", **T},
+    "values-comment": {"Chart.yaml": CY, "values.yaml": "# only a comment\n", **T},
+    "values-null": {"Chart.yaml": CY, "values.yaml": "~\n", **T},
+    "values-multidoc": {"Chart.yaml": CY, "values.yaml": "a: 1\n---\nb: 2\n", **T},
+    "values-noeol": {"Chart.yaml": CY, "values.yaml": "a: 1", **T},
+    "ignore-negation": {"Chart.yaml": CY, ".helmignore": "*.txt\n!nolf.txt\n", "nolf.txt": "x", **T},
+    "ignore-doublestar": {"Chart.yaml": CY, ".helmignore": "a/**/b\n", **T},
+    "ignore-badpattern": {"Chart.yaml": CY, ".helmignore": "[a-\n", **T},
+    "ignore-chart": {"Chart.yaml": CY, ".helmignore": "Chart.yaml\n", **T},
+    "ignore-readme": {"Chart.yaml": CY, ".helmignore": "# c\n  README.md  \n/docs/\n",
+                      "README.md": "ignored\n", "readme.txt": "kept readme\n", "docs/README": "no\n", **T},
+    "readme-order": {"Chart.yaml": CY, "README": "plain\n", "Readme.md": "md\n", "readme.txt": "txt\n",
+                     "sub/README.md": "nested\n", **T},
+    "readme-none": {"Chart.yaml": CY, "docs/README.md": "nested only\n", "values.yaml": "a: 1\n", **T},
+    "crds": {"Chart.yaml": CY, "crds/a.yaml": "kind: A\n", "crds/b.YML": "---\nkind: B\n",
+             "crds/notes.txt": "not a crd\n", "crds/sub/c.json": "{}\n",
+             "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+             "charts/sub/crds/s.yaml": "kind: S\n", "values.yaml": "a: 1\n", "README.md": "readme\n", **T},
+    "crds-dashes": {"Chart.yaml": CY, "crds/a.yaml": "---\nkind: A\n", "README.md": "r\n", **T},
+    "charts-junk": {"Chart.yaml": CY, "charts/README.md": "not a chart\n", **T},
+    "charts-skipped": {"Chart.yaml": CY, "charts/_skip/Chart.yaml": "bad: [\n",
+                       "charts/.hidden/Chart.yaml": "bad: [\n", "charts/x.prov": "sig\n", **T},
+    "sub-invalid": {"Chart.yaml": CY, "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: bad\n", **T},
+    "sub-missing-chart": {"Chart.yaml": CY, "charts/sub/values.yaml": "a: 1\n", **T},
+    "lock-bad": {"Chart.yaml": CY, "Chart.lock": "generated: yesterday\n", **T},
+    "lock-ok": {"Chart.yaml": CY, "Chart.lock": "dependencies: []\ndigest: sha256:abc\n"
+                "generated: \"2024-01-02T03:04:05.123Z\"\n", **T},
+    "lock-list": {"Chart.yaml": CY, "Chart.lock": "- a\n", **T},
+    "annotations-types": {"Chart.yaml": CY + "annotations:\n  n: ~\n  y: y\n  list: [1]\n", **T},
+    "quoting": {"Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: \"1.0\"\n"
+                "description: \"yes\"\nhome: \"012\"\nkeywords: [\"on\", \"null\", \"1e3\", \"\", \" x\", \"a: b\"]\n"
+                "annotations:\n  \"on\": \"~\"\n  long: " + "word " * 30 + "\n  multi: |\n    l1\n    l2\n", **T},
+}
+
+
+def run(args, cwd):
+    p = subprocess.run([HELM] + args, cwd=cwd, capture_output=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def fnv1a64(data):
+    h = 0xcbf29ce484222325
+    for b in data:
+        h ^= b
+        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
+
+
+def write_cases():
+    cases_dir = os.path.join(OUT, "cases")
+    if os.path.isdir(cases_dir):
+        shutil.rmtree(cases_dir)
+    expected = {}
+    for name, files in sorted(CASES.items()):
+        d = os.path.join(cases_dir, name)
+        for rel, content in files.items():
+            path = os.path.join(d, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(content if isinstance(content, bytes) else content.encode())
+        expected[name] = {}
+        for fmt in FORMATS:
+            rc, out, err = run(["show", fmt, name], cases_dir)
+            expected[name][fmt] = {"rc": rc, "stdout": out.decode("utf-8", "surrogateescape"),
+                                   "stderr": err.decode("utf-8", "surrogateescape")}
+    with open(os.path.join(OUT, "cases.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True, ensure_ascii=False)
+        f.write("\n")
+
+
+def chart_dirs(charts_root):
+    """Every corpus chart folder, and every subchart folder below it, relative."""
+    out = []
+
+    def rec(rel):
+        out.append(rel)
+        sub = os.path.join(charts_root, rel, "charts")
+        if os.path.isdir(sub):
+            for n in sorted(os.listdir(sub)):
+                if n.startswith("_") or n.startswith("."):
+                    continue
+                p = os.path.join(sub, n)
+                if os.path.isdir(p) and os.path.isfile(os.path.join(p, "Chart.yaml")):
+                    rec(os.path.join(rel, "charts", n))
+
+    for cid in sorted(os.listdir(charts_root)):
+        rec(cid)
+    return out
+
+
+def write_corpus():
+    charts_root = os.path.join(SHARED, "corpus", "charts")
+    if not os.path.isdir(charts_root):
+        print("no corpus at", charts_root, "- show_corpus.tsv not regenerated")
+        return
+    lines = ["# path\tformat\trc\tfnv1a64\tlength\tstable"]
+    for rel in chart_dirs(charts_root):
+        for fmt in FORMATS:
+            rc, out, _ = run(["show", fmt, rel], charts_root)
+            rc2, out2, _ = run(["show", fmt, rel], charts_root)
+            stable = "stable" if (rc, out) == (rc2, out2) else "unstable"
+            lines.append("\t".join([rel, fmt, str(rc), fnv1a64(out), str(len(out)), stable]))
+    with open(os.path.join(OUT, "show_corpus.tsv"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    write_cases()
+    write_corpus()
