@@ -3,6 +3,8 @@
 //!
 //! - [`objects`]: `.Capabilities`, `.Files`, `.Release` with Helm's types and methods.
 //! - [`manifest`]: splitting rendered files into documents, hooks, kind ordering.
+//! - [`output`]: what `helm template` prints (`# Source:` stream, CRDs, `--show-only`).
 
 pub mod manifest;
 pub mod objects;
+pub mod output;
