@@ -433,6 +433,212 @@ impl Object for Files {
     }
 }
 
+/// `.Chart`: Helm's `struct { chart.Metadata; IsRoot bool }`, with Go field names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartObject {
+    /// The chart's metadata (for an aliased subchart, `name` is the alias).
+    pub metadata: crate::chart::Metadata,
+    /// Whether this is the chart being installed.
+    pub is_root: bool,
+}
+
+fn go_strings(v: &[String]) -> String {
+    format!("[{}]", v.join(" "))
+}
+
+fn string_map(m: &BTreeMap<String, String>) -> Value {
+    Value::Map(crate::template::value::Map::from_entries(
+        crate::template::value::MapKind::String,
+        m.iter().map(|(k, v)| (k.clone(), s(v))).collect(),
+    ))
+}
+
+impl Object for ChartObject {
+    fn type_name(&self) -> String {
+        "struct { chart.Metadata; IsRoot bool }".into()
+    }
+    fn kind(&self) -> &'static str {
+        "struct"
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        let m = &self.metadata;
+        Some(match name {
+            "Name" => s(&m.name),
+            "Home" => s(&m.home),
+            "Sources" => Value::strings(m.sources.clone()),
+            "Version" => s(&m.version),
+            "Description" => s(&m.description),
+            "Keywords" => Value::strings(m.keywords.clone()),
+            "Maintainers" => Value::list(
+                m.maintainers
+                    .iter()
+                    .map(|x| Value::Object(Rc::new(MaintainerObject(x.clone()))))
+                    .collect(),
+            ),
+            "Icon" => s(&m.icon),
+            "APIVersion" => s(&m.api_version),
+            "Condition" => s(&m.condition),
+            "Tags" => s(&m.tags),
+            "AppVersion" => s(&m.app_version),
+            "Deprecated" => Value::Bool(m.deprecated),
+            "Annotations" => string_map(&m.annotations),
+            "KubeVersion" => s(&m.kube_version),
+            "Dependencies" => Value::list(
+                m.dependencies
+                    .iter()
+                    .map(|x| Value::Object(Rc::new(DependencyObject(x.clone()))))
+                    .collect(),
+            ),
+            "Type" => s(&m.chart_type),
+            "IsRoot" => Value::Bool(self.is_root),
+            _ => return None,
+        })
+    }
+    fn method(&self, name: &str) -> Option<Signature> {
+        // `*chart.Metadata` has `Validate() error`; templates have no use for it.
+        (name == "Validate").then_some(NO_ARGS)
+    }
+    fn call_method(&self, _name: &str, _args: Vec<Value>) -> Result<Value, FuncError> {
+        Ok(Value::Nil)
+    }
+    fn go_format(&self) -> String {
+        let m = &self.metadata;
+        let ptrs = |n: usize| {
+            let v: Vec<String> = (0..n).map(|i| format!("0xc0000{:05x}", 0x1000 * (i + 1))).collect();
+            format!("[{}]", v.join(" "))
+        };
+        let ann: Vec<String> = m.annotations.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+        format!(
+            "{{{{{} {} {} {} {} {} {} {} {} {} {} {} {} map[{}] {} {} {}}} {}}}",
+            m.name,
+            m.home,
+            go_strings(&m.sources),
+            m.version,
+            m.description,
+            go_strings(&m.keywords),
+            ptrs(m.maintainers.len()),
+            m.icon,
+            m.api_version,
+            m.condition,
+            m.tags,
+            m.app_version,
+            m.deprecated,
+            ann.join(" "),
+            m.kube_version,
+            ptrs(m.dependencies.len()),
+            m.chart_type,
+            self.is_root
+        )
+    }
+    fn to_plain(&self) -> Plain {
+        let mut v = self.metadata.to_value();
+        if let Plain::Map(m) = &mut v {
+            m.insert("IsRoot".into(), Plain::Bool(self.is_root));
+        }
+        v
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// `*chart.Maintainer`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaintainerObject(pub crate::chart::Maintainer);
+
+impl Object for MaintainerObject {
+    fn type_name(&self) -> String {
+        "*chart.Maintainer".into()
+    }
+    fn kind(&self) -> &'static str {
+        "ptr"
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "Name" => s(&self.0.name),
+            "Email" => s(&self.0.email),
+            "URL" => s(&self.0.url),
+            _ => return None,
+        })
+    }
+    fn method(&self, name: &str) -> Option<Signature> {
+        (name == "Validate").then_some(NO_ARGS)
+    }
+    fn call_method(&self, _name: &str, _args: Vec<Value>) -> Result<Value, FuncError> {
+        Ok(Value::Nil)
+    }
+    fn go_format(&self) -> String {
+        format!("&{{{} {} {}}}", self.0.name, self.0.email, self.0.url)
+    }
+    fn to_plain(&self) -> Plain {
+        let mut m = BTreeMap::new();
+        for (k, v) in [("name", &self.0.name), ("email", &self.0.email), ("url", &self.0.url)] {
+            if !v.is_empty() {
+                m.insert(k.to_string(), Plain::from(v.as_str()));
+            }
+        }
+        Plain::Map(m)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// `*chart.Dependency`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DependencyObject(pub crate::chart::Dependency);
+
+impl Object for DependencyObject {
+    fn type_name(&self) -> String {
+        "*chart.Dependency".into()
+    }
+    fn kind(&self) -> &'static str {
+        "ptr"
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        let d = &self.0;
+        Some(match name {
+            "Name" => s(&d.name),
+            "Version" => s(&d.version),
+            "Repository" => s(&d.repository),
+            "Condition" => s(&d.condition),
+            "Tags" => Value::strings(d.tags.clone()),
+            "Enabled" => Value::Bool(d.enabled),
+            "ImportValues" => Value::list(d.import_values.iter().map(Value::from_plain).collect()),
+            "Alias" => s(&d.alias),
+            _ => return None,
+        })
+    }
+    fn method(&self, name: &str) -> Option<Signature> {
+        (name == "Validate").then_some(NO_ARGS)
+    }
+    fn call_method(&self, _name: &str, _args: Vec<Value>) -> Result<Value, FuncError> {
+        Ok(Value::Nil)
+    }
+    fn go_format(&self) -> String {
+        let d = &self.0;
+        format!(
+            "&{{{} {} {} {} {} {} {} {}}}",
+            d.name,
+            d.version,
+            d.repository,
+            d.condition,
+            go_strings(&d.tags),
+            d.enabled,
+            crate::template::gofmt::sprint_value(&Value::list(
+                d.import_values.iter().map(Value::from_plain).collect()
+            )),
+            d.alias
+        )
+    }
+    fn to_plain(&self) -> Plain {
+        self.0.to_value()
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 /// `.Release` (a plain `map[string]interface{}` in Helm).
 pub fn release_object(name: &str, namespace: &str, revision: i64, is_upgrade: bool) -> Value {
     let mut m = BTreeMap::new();
@@ -646,6 +852,25 @@ mod tests {
             Value::Object(o) => assert_eq!(o.go_len(), Some(1)),
             other => panic!("not files: {other:?}"),
         }
+    }
+
+    #[test]
+    fn chart_object_prints_like_go() {
+        let c = ChartObject {
+            metadata: crate::chart::Metadata {
+                name: "c".into(),
+                version: "0.1.0".into(),
+                api_version: "v2".into(),
+                app_version: "1.0".into(),
+                ..Default::default()
+            },
+            is_root: true,
+        };
+        assert_eq!(c.go_format(), "{{c  [] 0.1.0  [] []  v2   1.0 false map[]  [] } true}");
+        assert_eq!(
+            crate::yaml::to_yaml(&c.to_plain()),
+            "IsRoot: true\napiVersion: v2\nappVersion: \"1.0\"\nname: c\nversion: 0.1.0"
+        );
     }
 
     #[test]
