@@ -62,7 +62,11 @@ fn load_cases(corpus: &Path) -> Vec<Case> {
             chart: s("chart"),
             args: c["args"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default(),
             rc: c["rc"].as_i64().unwrap_or(0),
             deterministic: c["deterministic"].as_bool().unwrap_or(true),
@@ -147,7 +151,9 @@ fn data_equal(case: &Case, got: &str) -> Result<(), String> {
             for p in paths {
                 let (in_w, in_g) = (mask(&mut wv, p), mask(&mut gv, p));
                 if in_w != in_g {
-                    return Err(format!("doc {i}: non-deterministic path {p} missing on one side"));
+                    return Err(format!(
+                        "doc {i}: non-deterministic path {p} missing on one side"
+                    ));
                 }
             }
         }
@@ -215,7 +221,15 @@ fn corpus_renders_like_helm() {
             }
         }
         let output = Command::new(env!("CARGO_BIN_EXE_hke"))
-            .args(["template", "rel", &case.chart, "--namespace", "ns", "--kube-version", "1.31.0"])
+            .args([
+                "template",
+                "rel",
+                &case.chart,
+                "--namespace",
+                "ns",
+                "--kube-version",
+                "1.31.0",
+            ])
             .args(&case.args)
             .current_dir(corpus.join("charts"))
             .output()
@@ -223,7 +237,9 @@ fn corpus_renders_like_helm() {
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
         let rc_ok = (output.status.code() == Some(0)) == (case.rc == 0);
-        let repo = per_repo.entry(repo_of(&case.chart).to_string()).or_default();
+        let repo = per_repo
+            .entry(repo_of(&case.chart).to_string())
+            .or_default();
         for t in [&mut *repo, &mut total] {
             t.cases += 1;
         }
@@ -284,12 +300,21 @@ fn corpus_renders_like_helm() {
             (None, None) => {}
         }
     }
-    let pct = |a: usize, b: usize| if b == 0 { 100.0 } else { 100.0 * a as f64 / b as f64 };
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            100.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
+    };
     println!(
         "{:<45} {:>5} {:>14} {:>16} {:>12}",
         "repository", "cases", "data-equal", "bytes (determ.)", "error-text"
     );
-    for (name, t) in per_repo.iter().chain(std::iter::once((&"OVERALL".to_string(), &total))) {
+    for (name, t) in per_repo
+        .iter()
+        .chain(std::iter::once((&"OVERALL".to_string(), &total)))
+    {
         println!(
             "{:<45} {:>5} {:>6}/{:<3} {:>5.1}% {:>5}/{:<3} {:>5.1}% {:>4}/{:<3}",
             name,

@@ -285,7 +285,11 @@ pub fn sort_manifests_by_hooks(files: &BTreeMap<String, String>) -> Result<Sorte
                 })
                 .unwrap_or_default();
             out.hooks.push(Hook {
-                name: head.metadata.as_ref().map(|m| m.name.clone()).unwrap_or_default(),
+                name: head
+                    .metadata
+                    .as_ref()
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
                 kind: head.kind.clone(),
                 path: path.clone(),
                 manifest: doc,
@@ -477,7 +481,9 @@ mod tests {
     use super::*;
 
     fn files(list: &[(&str, &str)]) -> BTreeMap<String, String> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -485,7 +491,10 @@ mod tests {
         // C1: `---⏎---` leaves one document `---`.
         assert_eq!(split_manifests("\n\n---\n---   \n\n"), vec!["---"]);
         // C2: a separator may be followed by anything.
-        assert_eq!(split_manifests("a: 1\n---foo: bar\n"), vec!["a: 1", "foo: bar"]);
+        assert_eq!(
+            split_manifests("a: 1\n---foo: bar\n"),
+            vec!["a: 1", "foo: bar"]
+        );
         // C5: a comment after the separator starts the next document.
         assert_eq!(
             split_manifests("--- # c\napiVersion: v1"),
@@ -500,7 +509,9 @@ mod tests {
 
     #[test]
     fn heads_convert_scalars_like_sigs_yaml() {
-        let h = parse_head("kind: 5\nmetadata:\n  name: 1.10\n  annotations: {w: 5, b: yes, x: null}").unwrap();
+        let h =
+            parse_head("kind: 5\nmetadata:\n  name: 1.10\n  annotations: {w: 5, b: yes, x: null}")
+                .unwrap();
         assert_eq!(h.kind, "5");
         let m = h.metadata.unwrap();
         assert_eq!(m.name, "1.1");
@@ -508,7 +519,10 @@ mod tests {
         assert_eq!(a["w"], "5");
         assert_eq!(a["b"], "true");
         assert_eq!(a["x"], "");
-        assert_eq!(parse_head("# only a comment").unwrap(), SimpleHead::default());
+        assert_eq!(
+            parse_head("# only a comment").unwrap(),
+            SimpleHead::default()
+        );
     }
 
     #[test]
@@ -516,11 +530,21 @@ mod tests {
         let e = parse_head("\"just a string\"").unwrap_err();
         assert_eq!(e, "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type releaseutil.SimpleHead");
         let e = parse_head("kind: [1]").unwrap_err();
-        assert!(e.ends_with("cannot unmarshal array into Go struct field SimpleHead.kind of type string"), "{e}");
+        assert!(
+            e.ends_with(
+                "cannot unmarshal array into Go struct field SimpleHead.kind of type string"
+            ),
+            "{e}"
+        );
         let e = parse_head("metadata: {annotations: x}").unwrap_err();
         assert!(e.ends_with("cannot unmarshal string into Go struct field .metadata.annotations of type map[string]string"), "{e}");
         let e = parse_head("metadata: {annotations: {a: [1]}}").unwrap_err();
-        assert!(e.ends_with("cannot unmarshal array into Go struct field .metadata.annotations of type string"), "{e}");
+        assert!(
+            e.ends_with(
+                "cannot unmarshal array into Go struct field .metadata.annotations of type string"
+            ),
+            "{e}"
+        );
     }
 
     #[test]
@@ -536,8 +560,14 @@ mod tests {
         assert!(s.manifests.is_empty());
         let names: Vec<&str> = s.hooks.iter().map(|h| h.name.as_str()).collect();
         assert_eq!(names, vec!["cm", "j5", "jm5"]);
-        assert_eq!(s.hooks[0].events, vec![HookEvent::PostInstall, HookEvent::PreUpgrade]);
-        assert_eq!(s.hooks[0].delete_policies, vec!["hook-succeeded", "before-hook-creation"]);
+        assert_eq!(
+            s.hooks[0].events,
+            vec![HookEvent::PostInstall, HookEvent::PreUpgrade]
+        );
+        assert_eq!(
+            s.hooks[0].delete_policies,
+            vec!["hook-succeeded", "before-hook-creation"]
+        );
         assert_eq!(s.hooks[2].weight, -5);
         assert_eq!(
             s.warnings,
@@ -555,7 +585,18 @@ mod tests {
         ]);
         let s = sort_manifests_by_hooks(&f).unwrap();
         let kinds: Vec<&str> = s.manifests.iter().map(|m| m.head.kind.as_str()).collect();
-        assert_eq!(kinds, vec!["Namespace", "ConfigMap", "Service", "Deployment", "", "Alpha", "Zeta"]);
+        assert_eq!(
+            kinds,
+            vec![
+                "Namespace",
+                "ConfigMap",
+                "Service",
+                "Deployment",
+                "",
+                "Alpha",
+                "Zeta"
+            ]
+        );
     }
 
     #[test]

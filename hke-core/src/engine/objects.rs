@@ -366,7 +366,10 @@ impl Object for Files {
                     .unwrap_or_default(),
             )),
             "GetBytes" => Ok(Value::Bytes(
-                self.0.get(&arg).cloned().unwrap_or_else(|| Rc::from(&[][..])),
+                self.0
+                    .get(&arg)
+                    .cloned()
+                    .unwrap_or_else(|| Rc::from(&[][..])),
             )),
             "Glob" => {
                 let pattern = Glob::compile(&arg).unwrap_or_else(|_| Glob::match_all());
@@ -380,9 +383,9 @@ impl Object for Files {
             }
             "Lines" => match self.0.get(&arg) {
                 None => Ok(Value::strings(vec![])),
-                Some(b) if b.is_empty() => Err(FuncError::new(
-                    "runtime error: index out of range [-1]",
-                )),
+                Some(b) if b.is_empty() => {
+                    Err(FuncError::new("runtime error: index out of range [-1]"))
+                }
                 Some(b) => {
                     let text = String::from_utf8_lossy(b);
                     let text = text.strip_suffix('\n').unwrap_or(&text);
@@ -392,7 +395,9 @@ impl Object for Files {
             "AsConfig" => Ok(Value::str(
                 &self.as_yaml_map(|b| String::from_utf8_lossy(b).into_owned()),
             )),
-            "AsSecrets" => Ok(Value::str(&self.as_yaml_map(crate::template::value::base64_std))),
+            "AsSecrets" => Ok(Value::str(
+                &self.as_yaml_map(crate::template::value::base64_std),
+            )),
             _ => Err(FuncError::new(format!("can't call method {name}"))),
         }
     }
@@ -404,7 +409,9 @@ impl Object for Files {
             }
             out.push_str(k);
             out.push(':');
-            out.push_str(&crate::template::gofmt::sprint_value(&Value::Bytes(v.clone())));
+            out.push_str(&crate::template::gofmt::sprint_value(&Value::Bytes(
+                v.clone(),
+            )));
         }
         out.push(']');
         out
@@ -413,7 +420,12 @@ impl Object for Files {
         Plain::Map(
             self.0
                 .iter()
-                .map(|(k, v)| (k.clone(), Plain::String(crate::template::value::base64_std(v))))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        Plain::String(crate::template::value::base64_std(v)),
+                    )
+                })
                 .collect(),
         )
     }
@@ -504,10 +516,16 @@ impl Object for ChartObject {
     fn go_format(&self) -> String {
         let m = &self.metadata;
         let ptrs = |n: usize| {
-            let v: Vec<String> = (0..n).map(|i| format!("0xc0000{:05x}", 0x1000 * (i + 1))).collect();
+            let v: Vec<String> = (0..n)
+                .map(|i| format!("0xc0000{:05x}", 0x1000 * (i + 1)))
+                .collect();
             format!("[{}]", v.join(" "))
         };
-        let ann: Vec<String> = m.annotations.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+        let ann: Vec<String> = m
+            .annotations
+            .iter()
+            .map(|(k, v)| format!("{k}:{v}"))
+            .collect();
         format!(
             "{{{{{} {} {} {} {} {} {} {} {} {} {} {} {} map[{}] {} {} {}}} {}}}",
             m.name,
@@ -572,7 +590,11 @@ impl Object for MaintainerObject {
     }
     fn to_plain(&self) -> Plain {
         let mut m = BTreeMap::new();
-        for (k, v) in [("name", &self.0.name), ("email", &self.0.email), ("url", &self.0.url)] {
+        for (k, v) in [
+            ("name", &self.0.name),
+            ("email", &self.0.email),
+            ("url", &self.0.url),
+        ] {
             if !v.is_empty() {
                 m.insert(k.to_string(), Plain::from(v.as_str()));
             }
@@ -689,7 +711,12 @@ impl Glob {
         Ok(g)
     }
 
-    fn parse_seq(c: &[char], pos: &mut usize, in_alt: bool, depth: usize) -> Result<Glob, GlobError> {
+    fn parse_seq(
+        c: &[char],
+        pos: &mut usize,
+        in_alt: bool,
+        depth: usize,
+    ) -> Result<Glob, GlobError> {
         if depth > 32 {
             return Err(GlobError("nesting too deep".into()));
         }
@@ -712,7 +739,9 @@ impl Glob {
                     toks.push(Tok::Any);
                 }
                 '\\' => {
-                    let next = c.get(*pos + 1).ok_or_else(|| GlobError("dangling escape".into()))?;
+                    let next = c
+                        .get(*pos + 1)
+                        .ok_or_else(|| GlobError("dangling escape".into()))?;
                     toks.push(Tok::Lit(*next));
                     *pos += 2;
                 }
@@ -724,12 +753,16 @@ impl Glob {
                     }
                     let mut ranges = Vec::new();
                     loop {
-                        let a = *c.get(*pos).ok_or_else(|| GlobError("unclosed class".into()))?;
+                        let a = *c
+                            .get(*pos)
+                            .ok_or_else(|| GlobError("unclosed class".into()))?;
                         if a == ']' {
                             *pos += 1;
                             break;
                         }
-                        if c.get(*pos + 1) == Some(&'-') && c.get(*pos + 2).is_some_and(|b| *b != ']') {
+                        if c.get(*pos + 1) == Some(&'-')
+                            && c.get(*pos + 2).is_some_and(|b| *b != ']')
+                        {
                             ranges.push((a, c[*pos + 2]));
                             *pos += 3;
                         } else {
@@ -787,10 +820,12 @@ fn match_toks(toks: &[Tok], s: &[char], rest: &[&[Tok]], budget: &mut usize) -> 
     match first {
         Tok::Lit(c) => s.first() == Some(c) && match_toks(tail, &s[1..], rest, budget),
         Tok::Any => s.first().is_some_and(|c| *c != '/') && match_toks(tail, &s[1..], rest, budget),
-        Tok::Class(neg, ranges) => s.first().is_some_and(|c| {
-            let inside = ranges.iter().any(|(a, b)| a <= c && c <= b);
-            inside != *neg && *c != '/'
-        }) && match_toks(tail, &s[1..], rest, budget),
+        Tok::Class(neg, ranges) => {
+            s.first().is_some_and(|c| {
+                let inside = ranges.iter().any(|(a, b)| a <= c && c <= b);
+                inside != *neg && *c != '/'
+            }) && match_toks(tail, &s[1..], rest, budget)
+        }
         Tok::Star | Tok::SuperStar => {
             let cross = matches!(first, Tok::SuperStar);
             let mut i = 0;
@@ -842,12 +877,18 @@ mod tests {
                 data: b"".to_vec(),
             },
         ]);
-        let lines = files.call_method("Lines", vec![Value::str("conf/a.txt")]).unwrap();
+        let lines = files
+            .call_method("Lines", vec![Value::str("conf/a.txt")])
+            .unwrap();
         assert_eq!(crate::template::gofmt::sprint_value(&lines), "[x y]");
-        assert!(files.call_method("Lines", vec![Value::str("b.txt")]).is_err());
+        assert!(files
+            .call_method("Lines", vec![Value::str("b.txt")])
+            .is_err());
         let missing = files.call_method("Get", vec![Value::str("nope")]).unwrap();
         assert_eq!(crate::template::gofmt::sprint_value(&missing), "");
-        let globbed = files.call_method("Glob", vec![Value::str("conf/*")]).unwrap();
+        let globbed = files
+            .call_method("Glob", vec![Value::str("conf/*")])
+            .unwrap();
         match globbed {
             Value::Object(o) => assert_eq!(o.go_len(), Some(1)),
             other => panic!("not files: {other:?}"),
@@ -866,7 +907,10 @@ mod tests {
             },
             is_root: true,
         };
-        assert_eq!(c.go_format(), "{{c  [] 0.1.0  [] []  v2   1.0 false map[]  [] } true}");
+        assert_eq!(
+            c.go_format(),
+            "{{c  [] 0.1.0  [] []  v2   1.0 false map[]  [] } true}"
+        );
         assert_eq!(
             crate::yaml::to_yaml(&c.to_plain()),
             "IsRoot: true\napiVersion: v2\nappVersion: \"1.0\"\nname: c\nversion: 0.1.0"
@@ -877,7 +921,10 @@ mod tests {
     fn capabilities_have_helms_defaults() {
         let caps = Capabilities::new(KubeVersion::new("v1.31.0".into(), 1, 31), &["x/v1".into()]);
         assert_eq!(caps.api_versions.0.len(), DEFAULT_API_VERSIONS.len() + 1);
-        let has = caps.api_versions.call_method("Has", vec![Value::str("apps/v1")]).unwrap();
+        let has = caps
+            .api_versions
+            .call_method("Has", vec![Value::str("apps/v1")])
+            .unwrap();
         assert!(matches!(has, Value::Bool(true)));
         assert_eq!(caps.kube_version.go_format(), "v1.31.0");
     }
