@@ -69,10 +69,22 @@ fuzz_target!(|data: &[u8]| {
                 None => (rest, &b""[..]),
             };
             let files = vec![
-                File { name: "Chart.yaml".into(), data: chart_yaml.to_vec() },
-                File { name: "values.yaml".into(), data: values.to_vec() },
-                File { name: "requirements.yaml".into(), data: values.to_vec() },
-                File { name: "Chart.lock".into(), data: chart_yaml.to_vec() },
+                File {
+                    name: "Chart.yaml".into(),
+                    data: chart_yaml.to_vec(),
+                },
+                File {
+                    name: "values.yaml".into(),
+                    data: values.to_vec(),
+                },
+                File {
+                    name: "requirements.yaml".into(),
+                    data: values.to_vec(),
+                },
+                File {
+                    name: "Chart.lock".into(),
+                    data: chart_yaml.to_vec(),
+                },
             ];
             if let Ok(c) = chart::load_files(files) {
                 exercise(&c);
