@@ -6,6 +6,8 @@ Writes, under hke-core/tests/fixtures/chart/:
                           validation, .helmignore, values.yaml, README/CRD selection
   cases.json              for every case and every `helm show` format: exit code,
                           stdout and stderr of helm3
+  semver.json             `semverCompare C V` and `semver V` (fields) results or error
+                          texts from helm3's template engine (Masterminds/semver v3.3.0)
   show_corpus.tsv         for every chart of ../shared/corpus/charts and every subchart
                           folder below it, every `helm show` format: exit code, FNV-1a
                           64 hash and length of stdout (run twice; outputs that differ
@@ -182,7 +184,68 @@ def write_corpus():
         f.write("\n".join(lines) + "\n")
 
 
+SEMVER_PAIRS = [
+    ("*", "1.2.3"), ("~0.0.0", "1.2.3"), ("0.x.x", "1.2.3"), ("^0.0.0", "1.2.3"),
+    ("= 2.0", "2.0.0"), ("4.1", "4.1.0"), ("1.x", "1.4"), ("!=4.1", "4.1.0"),
+    ("!=4.1-alpha", "4.1.1-alpha"), ("!=4.x", "4.1.0"), ("!=1.2.3", "1.2.4-beta"),
+    ("!=4.2.x", "4.2.3-rc1"), ("!=4.2.x-a", "4.2.3-b"), ("!=*", "0.0.0"),
+    (">1.1", "1.1.0"), (">1.x", "2.0.0"), (">1.x", "1.9.0"), (">1.1.x", "1.2.0"), (">*", "1.0.0"),
+    ("<1.x", "0.1.1"), ("<1.1.x", "1.1.500"), (">=1.1", "4.1.0-beta"), ("<=1.1-a", "0.1.0-alpha"),
+    ("<=1.x", "1.9.9"), ("<=2.x", "3.0.0"), ("<=1.1.x", "1.2.500"), ("<=1.1", "1.1.1"),
+    (">=1.1    <2    !=1.2.3", "1.2.3"), (">= 1.1, <2, != 1.2.3 || >= 3", "3.0.0"),
+    ("1.1 - 2", "1.1.1"), ("1.5.0 - 4.5", "3.7.0"), ("1.1-3", "4.3.2"), ("1.0.0 - 2.0.0 <=2.0.0", "1.5.0"),
+    ("1 - 2 || 5", "5.0.1"), ("^1.1", "4.3.2"), ("^1.x", "1.1.1-beta1"), ("^1.1.2-alpha", "1.2.1-beta1"),
+    ("^1.2.x-alpha", "1.1.1-beta1"), ("^0.0.1", "0.0.1"), ("^0.0.1", "0.0.2"), ("^0.2.3", "0.2.9"),
+    ("^0.2.3", "0.3.0"), ("^0", "0.9.9"), ("^0.0", "0.0.7"), ("^0.0", "0.1.0"), ("^0.x", "0.5.0"),
+    ("~*", "2.1.1"), ("~1", "1.4"), ("~1.x", "2.1.1"), ("~1.1-alpha", "1.1.1-beta"),
+    ("~1.1.1-beta", "1.1.1-alpha"), ("~1.2.3", "1.3.2"), ("~> 1.2", "1.2.9"), ("=> 1.2", "1.3.0"),
+    ("=< 1.2", "1.3.0"), (">=1.20.0-0", "1.31.0-gke.100"), (">=1.20.0", "1.31.0-gke.100"),
+    (">= 1.19.0-0 < 1.33.0-0", "v1.32.0"), (">=1.16.0-0 <1.31.0-0", "1.31.0"), ("v1.2.3", "1.2.3"),
+    ("1.2.3+meta", "1.2.3+other"), (">1.0.0-alpha.1", "1.0.0-alpha.beta"), (">1.0.0-alpha.10", "1.0.0-alpha.9"),
+    ("<1.0.0-rc.1", "1.0.0-beta.11"), (">=1.0.0-a.99999999999999999999", "1.0.0-a.b"),
+    ("1.2.3 || ", "1.2.3"), ("", "1.0.0"), ("1|2", "1.0.0"), (">= bar", "1.0.0"),
+    ("12.3.34~ 1.2.3", "1.0.0"), (">=1.2.3\u00a0<2", "1.5.0"), ("1.2.3-01", "1.2.3"),
+    ("*", "1.99999999999999999999"), ("*", "1.2.3-01"), ("*", "1.2.3.4"), ("*", "v1"),
+    ("*", "20221209-update-renovatejson-v4"), ("x", "3.0.0"), ("X.x.X", "0.0.0-pre"),
+]
+SEMVER_VERSIONS = ["v1.2-beta.5+build.7", "1", "01.02.03", "1.2.3-alpha.-1", "v1.2.3+x", "abc", "1.2.3.4",
+                   "1.2.3-alpha.01", "1.2.3+a_b", "1.2.3-a_b"]
+
+
+def write_semver():
+    d = os.path.join("/tmp", "hke-semver-chart-%d" % os.getpid())
+    os.makedirs(os.path.join(d, "templates"), exist_ok=True)
+    with open(os.path.join(d, "Chart.yaml"), "w") as f:
+        f.write("apiVersion: v2\nname: s\nversion: 0.1.0\n")
+
+    def render(tpl):
+        with open(os.path.join(d, "templates", "t.yaml"), "w") as f:
+            f.write("<<" + tpl + ">>\n")
+        # --debug prints the rendered text even though `<<…>>` is not YAML (exit code 1).
+        _, out, err = run(["template", "r", d, "--debug"], d)
+        text = out.decode()
+        if "<<" in text:
+            return {"ok": text[text.index("<<") + 2:text.index(">>")]}
+        first = [line for line in err.decode().splitlines() if line.startswith("Error: ")][0]
+        return {"error": first.split("error calling semver")[-1].split(": ", 1)[-1]}
+
+    out = {"compare": [], "versions": []}
+    for c, v in SEMVER_PAIRS:
+        out["compare"].append({"constraint": c, "version": v,
+                               **render('{{ semverCompare %s %s }}' % (json.dumps(c), json.dumps(v)))})
+    for v in SEMVER_VERSIONS:
+        tpl = ('{{ $v := semver %s }}{{ $v.Major }}|{{ $v.Minor }}|{{ $v.Patch }}|{{ $v.Prerelease }}|'
+               '{{ $v.Metadata }}|{{ $v.Original }}|{{ $v.String }}') % json.dumps(v)
+        out["versions"].append({"version": v, **render(tpl)})
+    shutil.rmtree(d)
+    with open(os.path.join(OUT, "semver.json"), "w") as f:
+        json.dump(out, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     write_cases()
-    write_corpus()
+    write_semver()
+    if os.environ.get("HKE_SKIP_CORPUS") is None:
+        write_corpus()
