@@ -15,7 +15,7 @@
 mod archive;
 mod directory;
 mod error;
-mod gomatch;
+pub mod gomatch;
 pub mod ignore;
 mod loader;
 mod metadata;
