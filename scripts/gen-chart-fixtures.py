@@ -6,6 +6,7 @@ Writes, under hke-core/tests/fixtures/chart/:
                           validation, .helmignore, values.yaml, README/CRD selection
   cases.json              for every case and every `helm show` format: exit code,
                           stdout and stderr of helm3
+  archives/*.tgz          GNU and PAX long-name archives (Python's tarfile)
   semver.json             `semverCompare C V` and `semver V` (fields) results or error
                           texts from helm3's template engine (Masterminds/semver v3.3.0)
   show_corpus.tsv         for every chart of ../shared/corpus/charts and every subchart
@@ -212,6 +213,28 @@ SEMVER_VERSIONS = ["v1.2-beta.5+build.7", "1", "01.02.03", "1.2.3-alpha.-1", "v1
                    "1.2.3-alpha.01", "1.2.3+a_b", "1.2.3-a_b"]
 
 
+def write_archives():
+    """Archives in the tar dialects other tools write (GNU long names, PAX headers),
+    built with Python's tarfile (not helm): the loader must read both."""
+    import gzip
+    import io
+    import tarfile
+    d = os.path.join(OUT, "archives")
+    os.makedirs(d, exist_ok=True)
+    long = "c/templates/" + "d" * 120 + "/x.yaml"
+    for fmt, name in [(tarfile.GNU_FORMAT, "gnu-longname.tgz"), (tarfile.PAX_FORMAT, "pax-longname.tgz")]:
+        raw = io.BytesIO()
+        with tarfile.open(fileobj=raw, mode="w", format=fmt) as t:
+            for n, data in [("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+                            (long, b"kind: X\n")]:
+                ti = tarfile.TarInfo(n)
+                ti.size = len(data)
+                t.addfile(ti, io.BytesIO(data))
+        with open(os.path.join(d, name), "wb") as f:
+            with gzip.GzipFile(fileobj=f, mode="wb", mtime=0) as gz:
+                gz.write(raw.getvalue())
+
+
 def write_semver():
     d = os.path.join("/tmp", "hke-semver-chart-%d" % os.getpid())
     os.makedirs(os.path.join(d, "templates"), exist_ok=True)
@@ -246,6 +269,7 @@ def write_semver():
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     write_cases()
+    write_archives()
     write_semver()
     if os.environ.get("HKE_SKIP_CORPUS") is None:
         write_corpus()

@@ -301,3 +301,15 @@ fn save_then_load_round_trips_a_corpus_like_chart() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn gnu_and_pax_long_names_are_read() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/chart/archives");
+    let long = format!("templates/{}/x.yaml", "d".repeat(120));
+    for f in ["gnu-longname.tgz", "pax-longname.tgz"] {
+        let c = chart::load(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let names: Vec<&str> = c.templates.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, [long.as_str()], "{f}");
+    }
+}
