@@ -107,6 +107,11 @@ CASES = {
     "lock-ok": {"Chart.yaml": CY, "Chart.lock": "dependencies: []\ndigest: sha256:abc\n"
                 "generated: \"2024-01-02T03:04:05.123Z\"\n", **T},
     "lock-list": {"Chart.yaml": CY, "Chart.lock": "- a\n", **T},
+    "exotic-scalars": {"Chart.yaml": CY + "appVersion: .inf\ndescription: -.inf\nhome: .nan\n"
+                       "keywords: [.NaN, 1e40, 0o17, 0b101, 1_0, 0x_1F, 9223372036854775807]\nicon: 2001-12-14\n"
+                       "annotations: {a: !!binary aGVsbG8=, b: !!float 1, c: 1:20, d: !!str 012}\n", **T},
+    "duplicate-keys": {"Chart.yaml": CY + "name: d\nName: e\nNAME: f\nkeywords: [a]\nkeywords: [b]\n", **T},
+    "anchors": {"Chart.yaml": "base: &b {name: c, version: 0.1.0}\n<<: *b\napiVersion: v2\nhome: &h x\nicon: *h\n", **T},
     "annotations-types": {"Chart.yaml": CY + "annotations:\n  n: ~\n  y: y\n  list: [1]\n", **T},
     "quoting": {"Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: \"1.0\"\n"
                 "description: \"yes\"\nhome: \"012\"\nkeywords: [\"on\", \"null\", \"1e3\", \"\", \" x\", \"a: b\"]\n"
