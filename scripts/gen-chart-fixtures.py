@@ -5,7 +5,8 @@ Writes, under hke-core/tests/fixtures/chart/:
   cases/<case>/...        small hand-written charts exercising Chart.yaml decoding,
                           validation, .helmignore, values.yaml, README/CRD selection
   cases.json              for every case and every `helm show` format: exit code,
-                          stdout and stderr of helm3
+                          stdout and stderr of helm3; under "package", `helm package`'s
+                          exit code, stderr and sorted archive entry names
   archives/*.tgz          GNU and PAX long-name archives (Python's tarfile)
   semver.json             `semverCompare C V` and `semver V` (fields) results or error
                           texts from helm3's template engine (Masterminds/semver v3.3.0)
@@ -112,6 +113,14 @@ CASES = {
                        "annotations: {a: !!binary aGVsbG8=, b: !!float 1, c: 1:20, d: !!str 012}\n", **T},
     "duplicate-keys": {"Chart.yaml": CY + "name: d\nName: e\nNAME: f\nkeywords: [a]\nkeywords: [b]\n", **T},
     "anchors": {"Chart.yaml": "base: &b {name: c, version: 0.1.0}\n<<: *b\napiVersion: v2\nhome: &h x\nicon: *h\n", **T},
+    "ignore-rules": {"Chart.yaml": CY, ".helmignore": "conf/\nsub/\n/other.yaml\nlogs/*.txt\n*.bak\n"
+                     "?.tmp\n[ab].cfg\n\\#literal\nnested/deep/\n# comment\n",
+                     "conf/a.yaml": "x", "x/conf/b.yaml": "x", "conf.yaml": "x", "sub/s.txt": "x",
+                     "a/sub/s.txt": "x", "other.yaml": "x", "x/other.yaml": "x", "logs/a.txt": "x",
+                     "logs/deeper/b.txt": "x", "logs/c.log": "x", "f.bak": "x", "t/g.bak": "x", "1.tmp": "x",
+                     "12.tmp": "x", "a.cfg": "x", "c.cfg": "x", "#literal": "x", "nested/deep/z": "x",
+                     "nested/z": "x", "templates/.hidden": "x", "templates/sub/.kept": "x", ".dot": "x", **T},
+    "ignore-negate-dir": {"Chart.yaml": CY, ".helmignore": "!templates/\n", **T},
     "annotations-types": {"Chart.yaml": CY + "annotations:\n  n: ~\n  y: y\n  list: [1]\n", **T},
     "quoting": {"Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: \"1.0\"\n"
                 "description: \"yes\"\nhome: \"012\"\nkeywords: [\"on\", \"null\", \"1e3\", \"\", \" x\", \"a: b\"]\n"
@@ -145,6 +154,17 @@ def write_cases():
             with open(path, "wb") as f:
                 f.write(content if isinstance(content, bytes) else content.encode())
         expected[name] = {}
+        pk = os.path.join(OUT, "..", "pk-" + name)
+        rc, out, err = run(["package", name, "-d", pk], cases_dir)
+        entries = []
+        if rc == 0:
+            import tarfile
+            tgz = [f for f in os.listdir(pk) if f.endswith(".tgz")][0]
+            with tarfile.open(os.path.join(pk, tgz)) as t:
+                entries = sorted(m.name for m in t.getmembers())
+        shutil.rmtree(pk, ignore_errors=True)
+        expected[name]["package"] = {"rc": rc, "entries": entries,
+                                     "stderr": err.decode("utf-8", "surrogateescape")}
         for fmt in FORMATS:
             rc, out, err = run(["show", fmt, name], cases_dir)
             expected[name][fmt] = {"rc": rc, "stdout": out.decode("utf-8", "surrogateescape"),
