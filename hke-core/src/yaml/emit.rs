@@ -313,13 +313,17 @@ impl Emitter {
     }
 
     fn block_mapping(&mut self, m: &crate::value::Map) {
-        let mut pairs: Vec<(&String, &Value)> = m.iter().collect();
+        let mut pairs: Vec<(&str, &Value)> = m.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        self.mapping_pairs(&mut pairs);
+    }
+
+    fn mapping_pairs(&mut self, pairs: &mut [(&str, &Value)]) {
         match self.flavor {
-            Flavor::V2Json => merge_sort_by(&mut pairs, &|a, b| natural_less(a.0, b.0)),
-            Flavor::V3 => merge_sort_by(&mut pairs, &|a, b| natural_less_v3(a.0, b.0)),
+            Flavor::V2Json => merge_sort_by(pairs, &|a, b| natural_less(a.0, b.0)),
+            Flavor::V3 => merge_sort_by(pairs, &|a, b| natural_less_v3(a.0, b.0)),
         }
         self.increase_indent(false, false);
-        for (k, val) in pairs {
+        for &mut (k, val) in pairs {
             self.mapping_key(k);
             self.node(
                 val,

@@ -119,6 +119,14 @@ pub enum MarshalError {
     /// and go-yaml's reader then refuses the JSON text.
     #[error("yaml: control characters are not allowed")]
     ControlCharacters,
+    /// A map key holding NEL (U+0085): Go's JSON writes it raw, go-yaml reads it as a
+    /// line break, and a multi-line key in the JSON text fails to parse.
+    #[error("yaml: map key with a NEL line break cannot be read back")]
+    LineBreakInKey,
+    /// A map key whose JSON form (quotes and escapes included) exceeds 1024
+    /// characters: go-yaml reads JSON keys as simple keys, which cannot be longer.
+    #[error("yaml: did not find expected ',' or '}}'")]
+    KeyTooLong,
 }
 
 /// `sigs.k8s.io/yaml.Marshal`: the JSON encoding of `v` re-read and emitted by go-yaml
@@ -166,12 +174,29 @@ fn check_marshalable(v: &Value) -> Result<(), MarshalError> {
         Value::Map(m) => m.iter().try_for_each(|(k, e)| {
             if bad_text(k) {
                 Err(MarshalError::ControlCharacters)
+            } else if k.contains('\u{85}') {
+                Err(MarshalError::LineBreakInKey)
+            } else if k.len() > 170 && json_quoted_chars(k) > 1024 {
+                Err(MarshalError::KeyTooLong)
             } else {
                 check_marshalable(e)
             }
         }),
         _ => Ok(()),
     }
+}
+
+/// Length in characters of a string as Go's JSON encoder quotes it.
+fn json_quoted_chars(s: &str) -> usize {
+    2 + s
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => 6,
+            c if (c as u32) < 0x20 => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
 }
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 32)`, the 32-bit `%g` that `sigs.k8s.io/yaml`

@@ -468,3 +468,48 @@ fn long_and_multiline_keys_use_complex_form() {
         format!("l:\n  - ? {k}\n    : - 1\nm:\n  short: {short}\n  ? {k}\n  : v\n  ? |-\n    x\n     y\n  : multi")
     );
 }
+
+#[test]
+fn nel_in_values_folds_and_in_keys_fails() {
+    // Observed with helm 3.17.2: NEL is a line break to go-yaml, so in the JSON text it
+    // folds like any break in a double-quoted scalar; in a key it breaks the parse and
+    // toYaml prints nothing.
+    assert_eq!(to_yaml(&Value::List(vec![Value::from("\u{85}")])), "- ' '");
+    assert_eq!(to_yaml(&map(&[("c\u{85}d", Value::Int(2))])), "");
+    assert_eq!(
+        try_marshal(&map(&[("x", map(&[("c\u{85}", Value::Int(1))]))])),
+        Err(MarshalError::LineBreakInKey)
+    );
+}
+
+#[test]
+fn keys_too_long_for_a_simple_key_make_to_yaml_fail() {
+    // Observed with helm 3.17.2: a 1030-character key gives "", 1010 characters work
+    // (go-yaml re-reads the JSON, where a key is a simple key of at most 1024 chars).
+    let long = map(&[
+        ("k".repeat(1030).as_str(), Value::Int(1)),
+        ("b", Value::Int(2)),
+    ]);
+    assert_eq!(to_yaml(&long), "");
+    let ok = map(&[("k".repeat(1010).as_str(), Value::Int(1))]);
+    assert_eq!(to_yaml(&ok).len(), 1016);
+    assert_eq!(
+        to_yaml(&map(&[("a", Value::from("v".repeat(2000).as_str()))])).len(),
+        2003
+    );
+    // The limit counts the JSON-quoted key: 1022 chars + 2 quotes pass, 1023 do not;
+    // `<` is 6 characters as `\u003c` (all observed).
+    assert!(!to_yaml(&map(&[("k".repeat(1022).as_str(), Value::Int(1))])).is_empty());
+    assert_eq!(
+        to_yaml(&map(&[("k".repeat(1023).as_str(), Value::Int(1))])),
+        ""
+    );
+    assert_eq!(
+        to_yaml(&map(&[("<".repeat(200).as_str(), Value::Int(1))])),
+        ""
+    );
+    assert_eq!(
+        to_yaml(&map(&[("<".repeat(170).as_str(), Value::Int(1))])).len(),
+        176
+    );
+}
