@@ -313,3 +313,28 @@ fn gnu_and_pax_long_names_are_read() {
         assert_eq!(names, [long.as_str()], "{f}");
     }
 }
+
+#[test]
+fn huge_metadata_records_are_bounded() {
+    // A GNU long-name record of 8 MiB (a zip bomb in the tar layer's own buffers).
+    let long = vec![b'a'; 8 * 1024 * 1024];
+    let bytes = tgz(&[
+        entry("c/Chart.yaml", CHART),
+        Entry {
+            name: "././@LongLink",
+            kind: b'L',
+            data: &long,
+            link: "",
+        },
+        entry("c/x", b"x"),
+    ]);
+    let opts = LoadOptions {
+        max_total_bytes: 1024 * 1024,
+        max_entries: 10,
+        ..LoadOptions::default()
+    };
+    let e = load_archive_bytes_with("t.tgz", &bytes, &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("larger than the limits allow"), "{e}");
+}
