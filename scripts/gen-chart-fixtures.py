@@ -121,6 +121,12 @@ CASES = {
                      "12.tmp": "x", "a.cfg": "x", "c.cfg": "x", "#literal": "x", "nested/deep/z": "x",
                      "nested/z": "x", "templates/.hidden": "x", "templates/sub/.kept": "x", ".dot": "x", **T},
     "ignore-negate-dir": {"Chart.yaml": CY, ".helmignore": "!templates/\n", **T},
+    "nested-type-dep": {"Chart.yaml": CY + "dependencies:\n- name: [a]\n", **T},
+    "nested-type-dep-tags": {"Chart.yaml": CY + "dependencies:\n- name: a\n  tags: x\n", **T},
+    "nested-type-maint": {"Chart.yaml": CY + "maintainers:\n- name: {a: 1}\n", **T},
+    "maintainers-string": {"Chart.yaml": CY + "maintainers: someone\n", **T},
+    "maintainer-string-item": {"Chart.yaml": CY + "maintainers: [someone]\n", **T},
+    "dep-import-values": {"Chart.yaml": CY + "dependencies:\n- name: a\n  import-values: x\n", **T},
     "annotations-types": {"Chart.yaml": CY + "annotations:\n  n: ~\n  y: y\n  list: [1]\n", **T},
     "quoting": {"Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: \"1.0\"\n"
                 "description: \"yes\"\nhome: \"012\"\nkeywords: [\"on\", \"null\", \"1e3\", \"\", \" x\", \"a: b\"]\n"
