@@ -5,7 +5,11 @@ Writes, under hke-core/tests/fixtures/chart/:
   cases/<case>/...        small hand-written charts exercising Chart.yaml decoding,
                           validation, .helmignore, values.yaml, README/CRD selection
   cases.json              for every case and every `helm show` format: exit code,
-                          stdout and stderr of helm3
+                          stdout and stderr of helm3; under "package", `helm package`'s
+                          exit code, stderr and sorted archive entry names
+  archives/*.tgz          GNU and PAX long-name archives (Python's tarfile)
+  semver.json             `semverCompare C V` and `semver V` (fields) results or error
+                          texts from helm3's template engine (Masterminds/semver v3.3.0)
   show_corpus.tsv         for every chart of ../shared/corpus/charts and every subchart
                           folder below it, every `helm show` format: exit code, FNV-1a
                           64 hash and length of stdout (run twice; outputs that differ
@@ -104,6 +108,25 @@ CASES = {
     "lock-ok": {"Chart.yaml": CY, "Chart.lock": "dependencies: []\ndigest: sha256:abc\n"
                 "generated: \"2024-01-02T03:04:05.123Z\"\n", **T},
     "lock-list": {"Chart.yaml": CY, "Chart.lock": "- a\n", **T},
+    "exotic-scalars": {"Chart.yaml": CY + "appVersion: .inf\ndescription: -.inf\nhome: .nan\n"
+                       "keywords: [.NaN, 1e40, 0o17, 0b101, 1_0, 0x_1F, 9223372036854775807]\nicon: 2001-12-14\n"
+                       "annotations: {a: !!binary aGVsbG8=, b: !!float 1, c: 1:20, d: !!str 012}\n", **T},
+    "duplicate-keys": {"Chart.yaml": CY + "name: d\nName: e\nNAME: f\nkeywords: [a]\nkeywords: [b]\n", **T},
+    "anchors": {"Chart.yaml": "base: &b {name: c, version: 0.1.0}\n<<: *b\napiVersion: v2\nhome: &h x\nicon: *h\n", **T},
+    "ignore-rules": {"Chart.yaml": CY, ".helmignore": "conf/\nsub/\n/other.yaml\nlogs/*.txt\n*.bak\n"
+                     "?.tmp\n[ab].cfg\n\\#literal\nnested/deep/\n# comment\n",
+                     "conf/a.yaml": "x", "x/conf/b.yaml": "x", "conf.yaml": "x", "sub/s.txt": "x",
+                     "a/sub/s.txt": "x", "other.yaml": "x", "x/other.yaml": "x", "logs/a.txt": "x",
+                     "logs/deeper/b.txt": "x", "logs/c.log": "x", "f.bak": "x", "t/g.bak": "x", "1.tmp": "x",
+                     "12.tmp": "x", "a.cfg": "x", "c.cfg": "x", "#literal": "x", "nested/deep/z": "x",
+                     "nested/z": "x", "templates/.hidden": "x", "templates/sub/.kept": "x", ".dot": "x", **T},
+    "ignore-negate-dir": {"Chart.yaml": CY, ".helmignore": "!templates/\n", **T},
+    "nested-type-dep": {"Chart.yaml": CY + "dependencies:\n- name: [a]\n", **T},
+    "nested-type-dep-tags": {"Chart.yaml": CY + "dependencies:\n- name: a\n  tags: x\n", **T},
+    "nested-type-maint": {"Chart.yaml": CY + "maintainers:\n- name: {a: 1}\n", **T},
+    "maintainers-string": {"Chart.yaml": CY + "maintainers: someone\n", **T},
+    "maintainer-string-item": {"Chart.yaml": CY + "maintainers: [someone]\n", **T},
+    "dep-import-values": {"Chart.yaml": CY + "dependencies:\n- name: a\n  import-values: x\n", **T},
     "annotations-types": {"Chart.yaml": CY + "annotations:\n  n: ~\n  y: y\n  list: [1]\n", **T},
     "quoting": {"Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: \"1.0\"\n"
                 "description: \"yes\"\nhome: \"012\"\nkeywords: [\"on\", \"null\", \"1e3\", \"\", \" x\", \"a: b\"]\n"
@@ -137,6 +160,17 @@ def write_cases():
             with open(path, "wb") as f:
                 f.write(content if isinstance(content, bytes) else content.encode())
         expected[name] = {}
+        pk = os.path.join(OUT, "..", "pk-" + name)
+        rc, out, err = run(["package", name, "-d", pk], cases_dir)
+        entries = []
+        if rc == 0:
+            import tarfile
+            tgz = [f for f in os.listdir(pk) if f.endswith(".tgz")][0]
+            with tarfile.open(os.path.join(pk, tgz)) as t:
+                entries = sorted(m.name for m in t.getmembers())
+        shutil.rmtree(pk, ignore_errors=True)
+        expected[name]["package"] = {"rc": rc, "entries": entries,
+                                     "stderr": err.decode("utf-8", "surrogateescape")}
         for fmt in FORMATS:
             rc, out, err = run(["show", fmt, name], cases_dir)
             expected[name][fmt] = {"rc": rc, "stdout": out.decode("utf-8", "surrogateescape"),
@@ -182,7 +216,91 @@ def write_corpus():
         f.write("\n".join(lines) + "\n")
 
 
+SEMVER_PAIRS = [
+    ("*", "1.2.3"), ("~0.0.0", "1.2.3"), ("0.x.x", "1.2.3"), ("^0.0.0", "1.2.3"),
+    ("= 2.0", "2.0.0"), ("4.1", "4.1.0"), ("1.x", "1.4"), ("!=4.1", "4.1.0"),
+    ("!=4.1-alpha", "4.1.1-alpha"), ("!=4.x", "4.1.0"), ("!=1.2.3", "1.2.4-beta"),
+    ("!=4.2.x", "4.2.3-rc1"), ("!=4.2.x-a", "4.2.3-b"), ("!=*", "0.0.0"),
+    (">1.1", "1.1.0"), (">1.x", "2.0.0"), (">1.x", "1.9.0"), (">1.1.x", "1.2.0"), (">*", "1.0.0"),
+    ("<1.x", "0.1.1"), ("<1.1.x", "1.1.500"), (">=1.1", "4.1.0-beta"), ("<=1.1-a", "0.1.0-alpha"),
+    ("<=1.x", "1.9.9"), ("<=2.x", "3.0.0"), ("<=1.1.x", "1.2.500"), ("<=1.1", "1.1.1"),
+    (">=1.1    <2    !=1.2.3", "1.2.3"), (">= 1.1, <2, != 1.2.3 || >= 3", "3.0.0"),
+    ("1.1 - 2", "1.1.1"), ("1.5.0 - 4.5", "3.7.0"), ("1.1-3", "4.3.2"), ("1.0.0 - 2.0.0 <=2.0.0", "1.5.0"),
+    ("1 - 2 || 5", "5.0.1"), ("^1.1", "4.3.2"), ("^1.x", "1.1.1-beta1"), ("^1.1.2-alpha", "1.2.1-beta1"),
+    ("^1.2.x-alpha", "1.1.1-beta1"), ("^0.0.1", "0.0.1"), ("^0.0.1", "0.0.2"), ("^0.2.3", "0.2.9"),
+    ("^0.2.3", "0.3.0"), ("^0", "0.9.9"), ("^0.0", "0.0.7"), ("^0.0", "0.1.0"), ("^0.x", "0.5.0"),
+    ("~*", "2.1.1"), ("~1", "1.4"), ("~1.x", "2.1.1"), ("~1.1-alpha", "1.1.1-beta"),
+    ("~1.1.1-beta", "1.1.1-alpha"), ("~1.2.3", "1.3.2"), ("~> 1.2", "1.2.9"), ("=> 1.2", "1.3.0"),
+    ("=< 1.2", "1.3.0"), (">=1.20.0-0", "1.31.0-gke.100"), (">=1.20.0", "1.31.0-gke.100"),
+    (">= 1.19.0-0 < 1.33.0-0", "v1.32.0"), (">=1.16.0-0 <1.31.0-0", "1.31.0"), ("v1.2.3", "1.2.3"),
+    ("1.2.3+meta", "1.2.3+other"), (">1.0.0-alpha.1", "1.0.0-alpha.beta"), (">1.0.0-alpha.10", "1.0.0-alpha.9"),
+    ("<1.0.0-rc.1", "1.0.0-beta.11"), (">=1.0.0-a.99999999999999999999", "1.0.0-a.b"),
+    ("1.2.3 || ", "1.2.3"), ("", "1.0.0"), ("1|2", "1.0.0"), (">= bar", "1.0.0"),
+    ("12.3.34~ 1.2.3", "1.0.0"), (">=1.2.3\u00a0<2", "1.5.0"), ("1.2.3-01", "1.2.3"),
+    ("*", "1.99999999999999999999"), ("*", "1.2.3-01"), ("*", "1.2.3.4"), ("*", "v1"),
+    ("*", "20221209-update-renovatejson-v4"), ("x", "3.0.0"), ("X.x.X", "0.0.0-pre"),
+]
+SEMVER_VERSIONS = ["v1.2-beta.5+build.7", "1", "01.02.03", "1.2.3-alpha.-1", "v1.2.3+x", "abc", "1.2.3.4",
+                   "1.2.3-alpha.01", "1.2.3+a_b", "1.2.3-a_b"]
+
+
+def write_archives():
+    """Archives in the tar dialects other tools write (GNU long names, PAX headers),
+    built with Python's tarfile (not helm): the loader must read both."""
+    import gzip
+    import io
+    import tarfile
+    d = os.path.join(OUT, "archives")
+    os.makedirs(d, exist_ok=True)
+    long = "c/templates/" + "d" * 120 + "/x.yaml"
+    for fmt, name in [(tarfile.GNU_FORMAT, "gnu-longname.tgz"), (tarfile.PAX_FORMAT, "pax-longname.tgz")]:
+        raw = io.BytesIO()
+        with tarfile.open(fileobj=raw, mode="w", format=fmt) as t:
+            for n, data in [("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+                            (long, b"kind: X\n")]:
+                ti = tarfile.TarInfo(n)
+                ti.size = len(data)
+                t.addfile(ti, io.BytesIO(data))
+        with open(os.path.join(d, name), "wb") as f:
+            with gzip.GzipFile(fileobj=f, mode="wb", mtime=0) as gz:
+                gz.write(raw.getvalue())
+
+
+def write_semver():
+    d = os.path.join("/tmp", "hke-semver-chart-%d" % os.getpid())
+    os.makedirs(os.path.join(d, "templates"), exist_ok=True)
+    with open(os.path.join(d, "Chart.yaml"), "w") as f:
+        f.write("apiVersion: v2\nname: s\nversion: 0.1.0\n")
+
+    def render(tpl):
+        with open(os.path.join(d, "templates", "t.yaml"), "w") as f:
+            f.write("<<" + tpl + ">>\n")
+        # --debug prints the rendered text even though `<<…>>` is not YAML (exit code 1).
+        _, out, err = run(["template", "r", d, "--debug"], d)
+        text = out.decode()
+        if "<<" in text:
+            return {"ok": text[text.index("<<") + 2:text.index(">>")]}
+        first = [line for line in err.decode().splitlines() if line.startswith("Error: ")][0]
+        return {"error": first.split("error calling semver")[-1].split(": ", 1)[-1]}
+
+    out = {"compare": [], "versions": []}
+    for c, v in SEMVER_PAIRS:
+        out["compare"].append({"constraint": c, "version": v,
+                               **render('{{ semverCompare %s %s }}' % (json.dumps(c), json.dumps(v)))})
+    for v in SEMVER_VERSIONS:
+        tpl = ('{{ $v := semver %s }}{{ $v.Major }}|{{ $v.Minor }}|{{ $v.Patch }}|{{ $v.Prerelease }}|'
+               '{{ $v.Metadata }}|{{ $v.Original }}|{{ $v.String }}') % json.dumps(v)
+        out["versions"].append({"version": v, **render(tpl)})
+    shutil.rmtree(d)
+    with open(os.path.join(OUT, "semver.json"), "w") as f:
+        json.dump(out, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     write_cases()
-    write_corpus()
+    write_archives()
+    write_semver()
+    if os.environ.get("HKE_SKIP_CORPUS") is None:
+        write_corpus()

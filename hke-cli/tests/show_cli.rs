@@ -158,3 +158,94 @@ fn packages_render_like_their_folders_in_helm3() {
     let _ = std::fs::remove_dir_all(&out_dir);
     assert!(checked >= 10 || (long && checked > 0));
 }
+
+/// Sorted `(name, mode, bytes)` of every entry of a `.tgz`.
+fn entries(path: &Path) -> Vec<(String, u32, Vec<u8>)> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).unwrap();
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    let mut out = Vec::new();
+    for e in archive.entries().unwrap() {
+        let mut e = e.unwrap();
+        let name = String::from_utf8_lossy(&e.path_bytes()).into_owned();
+        let mode = e.header().mode().unwrap();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        out.push((name, mode, data));
+    }
+    out.sort();
+    out
+}
+
+/// `hke package` and `helm3 package` write the same entries with the same bytes (entry
+/// order aside: helm orders subcharts by Go map iteration, i.e. randomly). About ten
+/// corpus charts by default, all with `HKE_LONG=1`.
+#[test]
+fn package_writes_what_helm3_package_writes() {
+    let (Some(shared), Some(helm)) = (hke_testkit::shared_dir(), hke_testkit::helm3()) else {
+        return;
+    };
+    let charts = shared.join("corpus/charts");
+    let Ok(rd) = std::fs::read_dir(&charts) else {
+        eprintln!("skipping: no corpus charts");
+        return;
+    };
+    let mut ids: Vec<String> = rd
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    ids.sort();
+    let step = if std::env::var_os("HKE_LONG").is_some() {
+        1
+    } else {
+        9
+    };
+    let out = std::env::temp_dir().join(format!("hke-package-cmp-{}", std::process::id()));
+    let mut checked = 0;
+    for id in ids.iter().step_by(step) {
+        let (h, k) = (out.join("helm").join(id), out.join("hke").join(id));
+        let hr = Command::new(&helm)
+            .args(["package", "-d"])
+            .arg(&h)
+            .arg(charts.join(id))
+            .env("HELM_CACHE_HOME", &out)
+            .env("HELM_CONFIG_HOME", &out)
+            .env("HELM_DATA_HOME", &out)
+            .output()
+            .unwrap();
+        let kr = hke()
+            .args(["package", "-d"])
+            .arg(&k)
+            .arg(charts.join(id))
+            .output()
+            .unwrap();
+        assert_eq!(
+            hr.status.success(),
+            kr.status.success(),
+            "{id}: exit status"
+        );
+        if !hr.status.success() {
+            assert_eq!(
+                String::from_utf8_lossy(&hr.stderr),
+                String::from_utf8_lossy(&kr.stderr),
+                "{id}: error text"
+            );
+            continue;
+        }
+        let only = |d: &Path| {
+            std::fs::read_dir(d)
+                .unwrap()
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|x| x == "tgz"))
+                .unwrap()
+        };
+        let (ht, kt) = (only(&h), only(&k));
+        assert_eq!(ht.file_name(), kt.file_name(), "{id}: archive name");
+        assert!(entries(&ht) == entries(&kt), "{id}: archive entries differ");
+        checked += 1;
+    }
+    eprintln!("compared {checked} packages with helm3's");
+    let _ = std::fs::remove_dir_all(&out);
+    assert!(checked >= 8);
+}

@@ -301,3 +301,40 @@ fn save_then_load_round_trips_a_corpus_like_chart() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn gnu_and_pax_long_names_are_read() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/chart/archives");
+    let long = format!("templates/{}/x.yaml", "d".repeat(120));
+    for f in ["gnu-longname.tgz", "pax-longname.tgz"] {
+        let c = chart::load(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let names: Vec<&str> = c.templates.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, [long.as_str()], "{f}");
+    }
+}
+
+#[test]
+fn huge_metadata_records_are_bounded() {
+    // A GNU long-name record of 8 MiB (a zip bomb in the tar layer's own buffers).
+    let long = vec![b'a'; 8 * 1024 * 1024];
+    let bytes = tgz(&[
+        entry("c/Chart.yaml", CHART),
+        Entry {
+            name: "././@LongLink",
+            kind: b'L',
+            data: &long,
+            link: "",
+        },
+        entry("c/x", b"x"),
+    ]);
+    let opts = LoadOptions {
+        max_total_bytes: 1024 * 1024,
+        max_entries: 10,
+        ..LoadOptions::default()
+    };
+    let e = load_archive_bytes_with("t.tgz", &bytes, &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("larger than the limits allow"), "{e}");
+}

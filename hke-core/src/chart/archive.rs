@@ -162,7 +162,16 @@ pub(crate) fn read_archive_files(
         return Err(err(None, ArchiveError::Gzip("gzip: invalid header".into())));
     }
     let gz = flate2::read::MultiGzDecoder::new(bytes);
-    let mut tar = tar::Archive::new(gz);
+    // Bound the whole decompressed tar stream too (headers, long-name and PAX records
+    // that the tar layer buffers, skipped entries), not only the files we keep.
+    let stream_cap = opts
+        .max_total_bytes
+        .saturating_add((opts.max_entries as u64).saturating_mul(1536))
+        .saturating_add(1 << 20);
+    let mut tar = tar::Archive::new(CappedReader {
+        inner: gz,
+        left: stream_cap,
+    });
     let entries = tar.entries().map_err(|e| err(None, classify_io(&e)))?;
     let mut files: Vec<File> = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -263,9 +272,40 @@ pub(crate) fn read_archive_files(
     Ok(files)
 }
 
+/// The message of the I/O error [`CappedReader`] raises.
+const STREAM_CAP_MESSAGE: &str = "decompressed chart archive stream exceeds its limit";
+
+/// A reader that fails once more than `left` bytes were read.
+struct CappedReader<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for CappedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            // Only an error if the stream really goes on.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::other(STREAM_CAP_MESSAGE)),
+            };
+        }
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
 /// Maps an I/O error of the gzip or tar layer to the archive error it stands for.
 fn classify_io(e: &std::io::Error) -> ArchiveError {
     let msg = e.to_string();
+    if msg.contains(STREAM_CAP_MESSAGE) {
+        return ArchiveError::StreamTooLarge;
+    }
     let lower = msg.to_ascii_lowercase();
     if lower.contains("gzip") || lower.contains("deflate") || lower.contains("checksum") {
         ArchiveError::Gzip(format!("gzip: {msg}"))

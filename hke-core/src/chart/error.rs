@@ -165,6 +165,10 @@ pub enum ArchiveError {
     /// One file is larger than the limit.
     #[error("decompressed chart file is larger than the maximum file size {0}")]
     FileTooLarge(u64),
+    /// The decompressed tar stream (headers and metadata records included) is larger
+    /// than the limits allow.
+    #[error("decompressed chart archive stream is larger than the limits allow")]
+    StreamTooLarge,
     /// More entries than the limit.
     #[error("chart archive holds more than {0} entries")]
     TooManyEntries(usize),
