@@ -25,6 +25,8 @@ enum Command {
     Show(cmd::show::ShowCommand),
     /// Package a chart directory into a chart archive.
     Package(cmd::package::PackageArgs),
+    /// Locally render templates, as `helm template`.
+    Template(Box<cmd::template::TemplateArgs>),
 }
 
 fn main() -> ExitCode {
@@ -36,5 +38,6 @@ fn main() -> ExitCode {
         }
         Command::Show(c) => cmd::show::run(&c),
         Command::Package(a) => cmd::package::run(&a),
+        Command::Template(a) => cmd::template::run(&a),
     }
 }

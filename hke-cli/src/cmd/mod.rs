@@ -4,6 +4,7 @@
 pub mod locate;
 pub mod package;
 pub mod show;
+pub mod template;
 
 use std::process::ExitCode;
 

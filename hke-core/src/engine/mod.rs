@@ -8,3 +8,4 @@
 pub mod manifest;
 pub mod objects;
 pub mod output;
+pub mod render;

@@ -111,7 +111,6 @@ impl TemplateSet {
     /// never replaces a non-empty one (Go's `AddParseTree` rules).
     pub fn parse_file(&mut self, name: &str, src: &str) -> Result<(), ParseError> {
         let parsed = parse(name, src, &is_function)?;
-        let mut top = self.top().borrow_mut();
         for (n, tree) in parsed.trees {
             let keep_old = tree.is_empty()
                 && self
@@ -119,7 +118,7 @@ impl TemplateSet {
                     .iter()
                     .any(|l| l.borrow().get(&n).is_some_and(|t| !t.is_empty()));
             if !keep_old {
-                top.insert(n, tree);
+                self.top().borrow_mut().insert(n, tree);
             }
         }
         Ok(())

@@ -15,6 +15,7 @@
 
 pub mod collections;
 pub mod conv;
+pub mod crypto;
 pub mod data;
 pub mod numeric;
 pub mod strings;
@@ -77,6 +78,7 @@ pub fn library() -> &'static HashMap<&'static str, Function> {
         collections::register(&mut all);
         numeric::register(&mut all);
         data::register(&mut all);
+        crypto::register(&mut all);
         all.into_iter().map(|f| (f.name, f)).collect()
     })
 }
