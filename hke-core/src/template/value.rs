@@ -325,7 +325,8 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.items.is_empty(),
             Value::Map(m) => !m.entries.borrow().is_empty(),
-            Value::Object(_) => true,
+            // Maps and slices with methods (`.Files`) are false when empty; structs never.
+            Value::Object(o) => o.go_len().is_none_or(|n| n > 0),
         }
     }
 
