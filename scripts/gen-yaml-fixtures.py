@@ -275,13 +275,108 @@ PARSE_INPUTS = [
     "a: x\r\nb: y\r\n",
     "a: [a:b, c]\n", "a: {a:b}\n",
     "a: " + "x" * 1100 + "\n", ("k" * 1100) + ": v\n",
+    # valid YAML edge cases (libyaml 0.2.5 vs go-yaml v2's port)
+    "a: b\t\nc:\td\n", "&k a: 1\nb: *k\n", "x: &v 1\n*v : 2\n", "a: |2\n   x\n  y\n",
+    "a: >+\n  x\n\n\nb: 1\n", "a: >\n  x\n    y\n  z\n\n  w\n", "a: x\n  y\n\n  z\n",
+    "a: {b: , c: }\n", "a: - b\n", "- - - x\n", "a:\n  - b: 1\n    c: 2\n  -   d: 3\n",
+    "--- {a: 1}\n", "a:\n# c\n  - 1\n    # c2\n  - 2\n", "a   : 1\n", '{"a":1,"b":[1,2],"c":{"d":"e"}}',
+    '{"a": 1}\n', "[1, 2]\n", "a: 'x'y'\n", "a: !!null\nb: !!str\n", "a: \"\\\n\"\n",
+    "a:\n  b:\n    c:\n      d: 1\n   e: 2\n", "a: 1\n  # indented comment\nb: 2\n",
+    "a: >-\n\n  x\n", "a: |\n\n\n  x\n", "a: |-\n  x\n\n", "a: |\n  x\n \n  y\n",
+    "a: \"x\n\n  y\"\n", "a: 'x\n\n  y'\n", "a: x #c\n  # not continuation\n",
+    "- a\n-\n- c\n", "a: [b, [c, d], {e: f}]\n", "a: {b: [c, {d: e}]}\n",
+    "a: !!seq [1]\nb: !!map {c: 1}\n", "a: !!omap [{b: 1}]\n", "a: !!set {b, c}\n",
+    "a: 1\n...\n---\nb: 2\n", "? - a\n  - b\n: c\n", "a: *b\nb: &b 1\n",
+    "a: &x 1\nb: &x 2\nc: *x\n", "a: [&x 1, *x]\n", "<<: {a: 1}\nb: 2\n",
+    "a: -\n", "a: -1\nb: - 1\n", "a: 0.1e1\nb: 1e+2\nc: +.inf\nd: -.0\n",
+    "a: 12e03\nb: 1_0.5\nc: 1.5_0\nd: 0x_A\ne: 1__\n", "a: 0b\nb: 0o\nc: 0x1p3\n",
+    "a: Yes\nb: NO\nc: oN\nd: On\ne: OfF\n", "a: '#x'\nb: \"#x\"\nc: x#y\nd: x #y\n",
 ]
 
 
-def gen_parse(helm, tmp):
-    files = {}
-    for i, text in enumerate(PARSE_INPUTS):
-        files[f"in/{i:03d}.yaml"] = text.encode("utf-8")
+def yaml_scalar(r, v):
+    """A YAML spelling of a scalar, in a random style."""
+    if v is None:
+        return r.choice(["null", "~", "", "Null"])
+    if v is True:
+        return r.choice(["true", "yes", "on", "Y", "True"])
+    if v is False:
+        return r.choice(["false", "no", "off", "n", "FALSE"])
+    if isinstance(v, float):
+        if v == int(v) and abs(v) < 1e15 and r.random() < 0.5:
+            i = int(v)
+            return r.choice([str(i), hex(i) if i >= 0 else str(i), "%d" % i,
+                             ("0o%o" % i) if i >= 0 else str(i)])
+        return repr(v)
+    c = r.random()
+    if c < 0.4 and "\n" not in v and "'" not in v:
+        return "'" + v + "'"
+    if c < 0.8:
+        return json.dumps(v, ensure_ascii=r.random() < 0.5)
+    return v.replace("\n", " ")  # plain, may well change meaning or break
+
+
+def yaml_text(r, v, indent=0, flow=False):
+    """Renders a tree as YAML with random block/flow styles, comments and anchors."""
+    pad = " " * indent
+    if isinstance(v, dict):
+        if not v:
+            return "{}"
+        if flow or r.random() < 0.15:
+            return "{" + ", ".join(f"{json.dumps(k)}: {yaml_text(r, x, 0, True)}"
+                                   for k, x in v.items()) + "}"
+        lines = []
+        for k, x in v.items():
+            key = json.dumps(k, ensure_ascii=False) if r.random() < 0.7 else str(k)
+            body = yaml_text(r, x, indent + 2)
+            if isinstance(x, (dict, list)) and x and not body.startswith(("{", "[")):
+                lines.append(f"{pad}{key}:" + (" # c" if r.random() < 0.1 else "") + "\n" + body)
+            else:
+                lines.append(f"{pad}{key}: {body}")
+        return "\n".join(lines)
+    if isinstance(v, list):
+        if not v:
+            return "[]"
+        if flow or r.random() < 0.15:
+            return "[" + ", ".join(yaml_text(r, x, 0, True) for x in v) + "]"
+        lines = []
+        for x in v:
+            body = yaml_text(r, x, indent + 2)
+            if isinstance(x, (dict, list)) and x and not body.startswith(("{", "[")):
+                lines.append(f"{pad}-\n{body}" if r.random() < 0.3 else f"{pad}- " + body.lstrip())
+            else:
+                lines.append(f"{pad}- {body}")
+        return "\n".join(lines)
+    return yaml_scalar(r, v)
+
+
+MUTATIONS = ["\t", ":", "- ", '"', "'", " ", "\n", "[", "{", "]", "}", "#", "&a ", "*a",
+             "!", "|", ">", "? ", ",", "\\", "%", "@", "---\n", "...\n", "  ", "<<: "]
+
+
+def gen_random_inputs(seed, count):
+    r = random.Random(seed)
+    out = []
+    for n in range(count):
+        tree = {rand_key(r): rand_value(r, 1) for _ in range(r.randint(1, 5))}
+        text = yaml_text(r, tree) + "\n"
+        if n % 2 == 1:
+            for _ in range(r.randint(1, 3)):
+                pos = r.randint(0, len(text))
+                if r.random() < 0.7:
+                    text = text[:pos] + r.choice(MUTATIONS) + text[pos:]
+                else:
+                    text = text[:pos] + text[pos + r.randint(1, 3):]
+        out.append(text)
+    return out
+
+
+def gen_parse(helm, tmp, seed):
+    # hand-written inputs are hNNN.yaml, random/mutated ones rNNN.yaml (stable names
+    # when either list grows).
+    named = [(f"h{i:03d}.yaml", t) for i, t in enumerate(PARSE_INPUTS)]
+    named += [(f"r{i:03d}.yaml", t) for i, t in enumerate(gen_random_inputs(seed + 1, 500))]
+    files = {f"in/{name}": text.encode("utf-8") for name, text in named}
     tpl = ('{{- range $p, $_ := .Files.Glob "in/*.yaml" }}'
            f'{MARK}<{{{{ $p }}}}>{{{{ $.Files.Get $p | fromYaml | toJson }}}}{MARK}/'
            "{{- end }}")
@@ -293,8 +388,7 @@ def gen_parse(helm, tmp):
         shutil.rmtree(pdir)
     os.makedirs(pdir)
     cases = []
-    for i, text in enumerate(PARSE_INPUTS):
-        name = f"{i:03d}.yaml"
+    for name, text in named:
         with open(os.path.join(pdir, name), "wb") as f:
             f.write(text.encode("utf-8"))
         cases.append({"input": name, "from_yaml_to_json": got[f"in/{name}"]})
@@ -355,7 +449,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         emit = gen_emit(a.helm, a.seed, a.count, tmp)
         ints = gen_ints(a.helm, tmp)
-        parse = gen_parse(a.helm, tmp)
+        parse = gen_parse(a.helm, tmp, a.seed)
         corpus = gen_corpus(a.helm, tmp, a.corpus)
     for name, data in [("emit.json", emit), ("ints.json", ints), ("parse.json", parse),
                        ("corpus.json", corpus)]:

@@ -31,6 +31,20 @@ pub fn to_json_pretty(v: &Value) -> Result<String, NonFiniteFloat> {
     Ok(out)
 }
 
+/// The JSON kind of a value as Go's `encoding/json` names it in unmarshal errors
+/// (`json: cannot unmarshal array into Go value of type map[string]interface {}`):
+/// `null`, `bool`, `number`, `string`, `array` or `object`.
+pub fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Int(_) | Value::Float(_) => "number",
+        Value::String(_) => "string",
+        Value::List(_) => "array",
+        Value::Map(_) => "object",
+    }
+}
+
 fn newline_indent(out: &mut String, indent: Option<&str>, depth: usize) {
     if let Some(ind) = indent {
         out.push('\n');

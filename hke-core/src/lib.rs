@@ -18,7 +18,9 @@
 //! | [`template`] | Go `text/template`: lexer, parser, evaluator, Sprig/Helm functions | `text/template`, `sprig`, `pkg/engine/funcs.go` |
 //! | [`patch`] | strategic merge patch and JSON merge patch | `k8s.io/apimachinery/pkg/util/strategicpatch` |
 
+pub mod action;
 pub mod chart;
+pub mod engine;
 pub mod gojson;
 pub mod patch;
 pub mod semver;

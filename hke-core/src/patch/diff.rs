@@ -559,7 +559,7 @@ fn diff_lists_of_maps(
                 i += 1;
                 j += 1;
             }
-            (a, Some(b)) if a.map_or(true, |a| a > b) => {
+            (a, Some(b)) if a.is_none_or(|a| a > b) => {
                 if !opts.ignore_changes_and_additions {
                     patch.push(elem(modified, ms[j].1));
                 }

@@ -63,9 +63,66 @@ pub(crate) enum Mode {
     Typed,
 }
 
-pub(crate) fn syntax_error(origin: &str, e: &libyaml_safer::Error) -> YamlError {
-    let pm = e.problem_mark();
-    let cm = e.context_mark();
+/// End of the original text when a newline was appended to it: marks at or past
+/// `len` are reported at (`line`, `column`), where the original text ends.
+#[derive(Clone, Copy)]
+struct EofFix {
+    len: usize,
+    line: u64,
+    column: u64,
+}
+
+impl EofFix {
+    fn new(text: &str) -> Self {
+        let (mut line, mut column) = (0u64, 0u64);
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\r' => {
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    line += 1;
+                    column = 0;
+                }
+                '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                    line += 1;
+                    column = 0;
+                }
+                _ => column += 1,
+            }
+        }
+        EofFix {
+            len: text.len(),
+            line,
+            column,
+        }
+    }
+
+    fn remap(&self, m: Mark) -> Mark {
+        if m.index as usize >= self.len {
+            let mut r = m;
+            r.index = self.len as u64;
+            r.line = self.line;
+            r.column = self.column;
+            r
+        } else {
+            m
+        }
+    }
+}
+
+fn syntax_error(origin: &str, e: &libyaml_safer::Error, eof: Option<&EofFix>) -> YamlError {
+    // Parser errors at the end point at the STREAM-END token, which libyaml puts on a
+    // new line anyway when the text does not end with one; scanner errors point at the
+    // end of the text itself.
+    let scanner = e.kind() == ErrorKind::Scanner;
+    let remap = |m: Mark| match eof {
+        Some(f) if scanner => f.remap(m),
+        _ => m,
+    };
+    let pm = e.problem_mark().map(remap);
+    let cm = e.context_mark().map(remap);
     // go-yaml v2's `parser.fail`: the problem line (0-based!) for parser errors, +1 for
     // scanner errors; else the context line; no line when both are 0.
     let mut line = 0u64;
@@ -112,6 +169,118 @@ fn plain_error(
         kind,
         message,
         json_step: true,
+    }
+}
+
+/// Byte offset of the first character go-yaml's reader refuses ("control characters
+/// are not allowed"): anything but TAB, LF, CR, printable ASCII, NEL, U+00A0..U+D7FF,
+/// U+E000..U+FFFD and U+10000 and above.
+fn first_disallowed(text: &str) -> Option<usize> {
+    text.char_indices()
+        .find(|&(_, c)| {
+            let u = c as u32;
+            !(c == '\t'
+                || c == '\n'
+                || c == '\r'
+                || (0x20..=0x7E).contains(&u)
+                || u == 0x85
+                || (0xA0..=0xD7FF).contains(&u)
+                || (0xE000..=0xFFFD).contains(&u)
+                || u >= 0x10000)
+        })
+        .map(|(i, _)| i)
+}
+
+/// Where go-yaml's reader notices a refused character at byte `bad`: it validates the
+/// input 512 raw bytes at a time (a refill keeps the bytes of a character split by the
+/// previous chunk's end), so the error comes as soon as the scanner needs anything
+/// from the chunk holding that character. Returns the chunk's first byte.
+fn go_reader_chunk_start(text: &str, bad: usize) -> usize {
+    const RAW_BUFFER: usize = 512;
+    let mut start = 0;
+    loop {
+        let end = (start + RAW_BUFFER).min(text.len());
+        if bad < end || end >= text.len() {
+            return start;
+        }
+        let mut b = end;
+        while b > start && !text.is_char_boundary(b) {
+            b -= 1;
+        }
+        if b == start {
+            return start;
+        }
+        start = b;
+    }
+}
+
+/// What the parser reads: the text up to the go-yaml reader chunk holding the first
+/// refused character (`limit`); go-yaml raises its error only when it loads that chunk.
+struct Source<'t> {
+    origin: &'t str,
+    limit: usize,
+    /// Set when a newline was appended to a text that did not end with a line break
+    /// (libyaml-safer 0.3 panics on a block scalar ending the text; libyaml does not).
+    eof_fix: Option<EofFix>,
+}
+
+impl Source<'_> {
+    fn control_error(&self) -> YamlError {
+        plain_error(
+            self.origin,
+            YamlErrorKind::Syntax,
+            "yaml: control characters are not allowed".into(),
+            None,
+        )
+    }
+
+    /// The next parser event. Events and errors reaching the cut position mean the real
+    /// reader would have met the refused character first. libyaml-safer 0.3 panics
+    /// (instead of failing) on a tag directly followed by `,` in a flow collection
+    /// (`[!t, x]`); that panic becomes the error go-yaml gives for a tag not followed by
+    /// a blank (go-yaml itself reads `!t,` as the tag there: a known divergence).
+    fn next_event(
+        &self,
+        parser: &mut Parser<&mut &[u8]>,
+    ) -> Result<libyaml_safer::Event, YamlError> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse())) {
+            Ok(Ok(ev)) => {
+                if ev.end_mark.index as usize >= self.limit {
+                    Err(self.control_error())
+                } else {
+                    Ok(ev)
+                }
+            }
+            Ok(Err(e)) => {
+                let at = e.problem_mark().map_or(usize::MAX, |m| m.index as usize);
+                if self.limit != usize::MAX && at >= self.limit {
+                    Err(self.control_error())
+                } else {
+                    Err(syntax_error(self.origin, &e, self.eof_fix.as_ref()))
+                }
+            }
+            Err(payload) => {
+                if self.limit != usize::MAX {
+                    return Err(self.control_error());
+                }
+                let what = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                let message = if what.starts_with("TODO") {
+                    "yaml: did not find expected whitespace or line break".to_string()
+                } else {
+                    format!("yaml: internal parser error: {what}")
+                };
+                Err(plain_error(
+                    self.origin,
+                    YamlErrorKind::Syntax,
+                    message,
+                    None,
+                ))
+            }
+        }
     }
 }
 
@@ -181,14 +350,15 @@ impl<'t> EscapeCheck<'t> {
 fn compose_document(
     parser: &mut Parser<&mut &[u8]>,
     escapes: &mut EscapeCheck<'_>,
-    origin: &str,
+    src: &Source<'_>,
 ) -> Result<Doc, YamlError> {
+    let origin = src.origin;
     let mut nodes: Vec<Node> = Vec::new();
     let mut anchors: HashMap<String, usize> = HashMap::new();
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<usize> = None;
     loop {
-        let ev = parser.parse().map_err(|e| syntax_error(origin, &e))?;
+        let ev = src.next_event(parser)?;
         let mark = ev.start_mark;
         let is_map = matches!(ev.data, EventData::MappingStart { .. });
         let done: Option<usize> = match ev.data {
@@ -202,6 +372,19 @@ fn compose_document(
             } => {
                 if style == libyaml_safer::ScalarStyle::DoubleQuoted {
                     escapes.check(&ev.start_mark, &ev.end_mark, origin)?;
+                }
+                let mut value = value;
+                if matches!(
+                    style,
+                    libyaml_safer::ScalarStyle::Literal | libyaml_safer::ScalarStyle::Folded
+                ) && src
+                    .eof_fix
+                    .is_some_and(|f| ev.end_mark.index as usize > f.len)
+                    && value.ends_with('\n')
+                {
+                    // The block scalar ran to the end of a text without a final line
+                    // break: the appended newline is not part of its content.
+                    value.pop();
                 }
                 let id = nodes.len();
                 nodes.push(Node::Scalar {
@@ -304,6 +487,55 @@ pub(crate) fn parse_stream(
     mode: Mode,
     max_docs: usize,
 ) -> Result<Vec<Value>, YamlError> {
+    let limit = first_disallowed(text).map(|bad| go_reader_chunk_start(text, bad));
+    let cut = limit.map_or(text, |l| text.get(..l).unwrap_or_default());
+    // A text not ending with a line break gets one (see `Source::eof_fix`): block
+    // scalars ending the text lose it again, error positions past it are moved back.
+    let ends_with_break =
+        cut.is_empty() || cut.ends_with(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']);
+    let owned;
+    let (parsed, eof_fix) = if ends_with_break {
+        (cut, None)
+    } else {
+        owned = format!("{cut}\n");
+        (owned.as_str(), Some(EofFix::new(cut)))
+    };
+    let src = Source {
+        origin,
+        limit: limit.unwrap_or(usize::MAX),
+        eof_fix,
+    };
+    parse_source(parsed, &src, mode, max_docs)
+}
+
+/// go-yaml's error for a `%YAML` directive other than 1.1 (a parser error: its line is
+/// the directive's 0-based line, omitted when 0).
+fn incompatible_version(text: &str, origin: &str) -> YamlError {
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("%YAML"))
+        .unwrap_or(0);
+    let message = if line == 0 {
+        "yaml: found incompatible YAML document".to_string()
+    } else {
+        format!("yaml: line {line}: found incompatible YAML document")
+    };
+    YamlError {
+        origin: origin.to_string(),
+        line: Some(line + 1),
+        column: Some(1),
+        kind: YamlErrorKind::Syntax,
+        message,
+        json_step: true,
+    }
+}
+
+fn parse_source(
+    text: &str,
+    src: &Source<'_>,
+    mode: Mode,
+    max_docs: usize,
+) -> Result<Vec<Value>, YamlError> {
     let mut bytes = text.as_bytes();
     let mut parser = Parser::new();
     // The text is UTF-8 (a BOM was removed by the caller); auto-detection would take
@@ -313,15 +545,26 @@ pub(crate) fn parse_stream(
     let mut escapes = EscapeCheck::new(text);
     let mut out = Vec::new();
     while out.len() < max_docs {
-        let ev = parser.parse().map_err(|e| syntax_error(origin, &e))?;
+        let ev = src.next_event(&mut parser)?;
         match ev.data {
             EventData::StreamStart { .. } => continue,
-            EventData::StreamEnd => break,
-            EventData::DocumentStart { .. } => {
-                let doc = compose_document(&mut parser, &mut escapes, origin)?;
+            EventData::StreamEnd => {
+                if src.limit != usize::MAX {
+                    return Err(src.control_error());
+                }
+                break;
+            }
+            EventData::DocumentStart {
+                version_directive, ..
+            } => {
+                if version_directive.is_some_and(|v| v.minor != 1) {
+                    // go-yaml only knows YAML 1.1; libyaml also takes `%YAML 1.2`.
+                    return Err(incompatible_version(text, src.origin));
+                }
+                let doc = compose_document(&mut parser, &mut escapes, src)?;
                 let mut dec = Decoder {
                     doc: &doc,
-                    origin,
+                    origin: src.origin,
                     mode,
                     decode_count: 0,
                     alias_count: 0,
@@ -337,7 +580,7 @@ pub(crate) fn parse_stream(
             }
             _ => {
                 return Err(plain_error(
-                    origin,
+                    src.origin,
                     YamlErrorKind::Syntax,
                     "yaml: unexpected event between documents".into(),
                     Some(ev.start_mark),

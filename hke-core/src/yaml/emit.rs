@@ -5,7 +5,7 @@
 //! and literal scalars, no anchors or tags.
 
 use super::resolve::{is_base60_float, resolve_plain, Resolved};
-use super::sort::{natural_cmp, natural_cmp_v3};
+use super::sort::{merge_sort_by, natural_less, natural_less_v3};
 use crate::gojson::{format_float_g, format_json_float};
 use crate::value::Value;
 
@@ -313,13 +313,17 @@ impl Emitter {
     }
 
     fn block_mapping(&mut self, m: &crate::value::Map) {
-        let mut pairs: Vec<(&String, &Value)> = m.iter().collect();
+        let mut pairs: Vec<(&str, &Value)> = m.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        self.mapping_pairs(&mut pairs);
+    }
+
+    fn mapping_pairs(&mut self, pairs: &mut [(&str, &Value)]) {
         match self.flavor {
-            Flavor::V2Json => pairs.sort_by(|a, b| natural_cmp(a.0, b.0)),
-            Flavor::V3 => pairs.sort_by(|a, b| natural_cmp_v3(a.0, b.0)),
+            Flavor::V2Json => merge_sort_by(pairs, &|a, b| natural_less(a.0, b.0)),
+            Flavor::V3 => merge_sort_by(pairs, &|a, b| natural_less_v3(a.0, b.0)),
         }
         self.increase_indent(false, false);
-        for (k, val) in pairs {
+        for &mut (k, val) in pairs {
             self.mapping_key(k);
             self.node(
                 val,

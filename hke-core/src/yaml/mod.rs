@@ -119,6 +119,14 @@ pub enum MarshalError {
     /// and go-yaml's reader then refuses the JSON text.
     #[error("yaml: control characters are not allowed")]
     ControlCharacters,
+    /// A map key holding NEL (U+0085): Go's JSON writes it raw, go-yaml reads it as a
+    /// line break, and a multi-line key in the JSON text fails to parse.
+    #[error("yaml: map key with a NEL line break cannot be read back")]
+    LineBreakInKey,
+    /// A map key whose JSON form (quotes and escapes included) exceeds 1024
+    /// characters: go-yaml reads JSON keys as simple keys, which cannot be longer.
+    #[error("yaml: did not find expected ',' or '}}'")]
+    KeyTooLong,
 }
 
 /// `sigs.k8s.io/yaml.Marshal`: the JSON encoding of `v` re-read and emitted by go-yaml
@@ -166,6 +174,10 @@ fn check_marshalable(v: &Value) -> Result<(), MarshalError> {
         Value::Map(m) => m.iter().try_for_each(|(k, e)| {
             if bad_text(k) {
                 Err(MarshalError::ControlCharacters)
+            } else if k.contains('\u{85}') {
+                Err(MarshalError::LineBreakInKey)
+            } else if k.len() > 170 && json_quoted_chars(k) > 1024 {
+                Err(MarshalError::KeyTooLong)
             } else {
                 check_marshalable(e)
             }
@@ -174,11 +186,38 @@ fn check_marshalable(v: &Value) -> Result<(), MarshalError> {
     }
 }
 
+/// Length in characters of a string as Go's JSON encoder quotes it.
+fn json_quoted_chars(s: &str) -> usize {
+    2 + s
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => 6,
+            c if (c as u32) < 0x20 => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
+}
+
 /// Go's `strconv.FormatFloat(f, 'g', -1, 32)`, the 32-bit `%g` that `sigs.k8s.io/yaml`
 /// uses when a number lands in a string field (Chart.yaml's `version: 1.10` → `1.1`)
 /// or is a map key.
 pub fn format_float32(f: f64) -> String {
     crate::gojson::format_float_g(f, true)
+}
+
+/// The text `sigs.k8s.io/yaml` puts into a Go `string` struct field (Chart.yaml's
+/// `version`, `appVersion`, `description`, `keywords`…) for a scalar read with
+/// [`parse_typed`]: ints in decimal, floats with 32-bit `%g` (`1.10` → `1.1`), bools as
+/// `true`/`false`, strings as they are; `None` for null and collections.
+pub fn go_string_field(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(format_float32(*f)),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null | Value::List(_) | Value::Map(_) => None,
+    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,6 @@
 //! starting there as integers (a run of zero digits counting as 0), then by run length,
 //! then by code point. A proper prefix sorts first.
 
-use std::cmp::Ordering;
-
 /// Go's `unicode.IsLetter` (categories L*). Exact for ASCII; for other characters
 /// alphabetic characters that are not numeric (Rust has no general-category query).
 fn is_letter(c: char) -> bool {
@@ -44,23 +42,49 @@ fn less(a: &str, b: &str, v3: bool) -> bool {
     }
 }
 
-/// [`natural_less`] as an [`Ordering`] for `sort_by`.
-pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    to_ordering(natural_less(a, b), natural_less(b, a))
+/// Sorts `items` by `less`, stably, with a merge sort that tolerates a comparison that
+/// is not a total order (go-yaml's natural order is not transitive: `1a` < `2` < `10`
+/// < `1a`; the standard library's sorts may panic on such comparisons).
+pub fn merge_sort_by<T: Copy>(items: &mut [T], less: &impl Fn(&T, &T) -> bool) {
+    if items.len() <= 1 {
+        return;
+    }
+    let mut buf: Vec<T> = items.to_vec();
+    merge_sort_rec(items, &mut buf, less);
 }
 
-/// [`natural_less_v3`] as an [`Ordering`] for `sort_by`.
-pub fn natural_cmp_v3(a: &str, b: &str) -> Ordering {
-    to_ordering(natural_less_v3(a, b), natural_less_v3(b, a))
-}
-
-fn to_ordering(lt: bool, gt: bool) -> Ordering {
-    if lt {
-        Ordering::Less
-    } else if gt {
-        Ordering::Greater
-    } else {
-        Ordering::Equal
+fn merge_sort_rec<T: Copy>(items: &mut [T], buf: &mut [T], less: &impl Fn(&T, &T) -> bool) {
+    let n = items.len();
+    if n <= 8 {
+        // insertion sort
+        for i in 1..n {
+            let mut j = i;
+            while j > 0 && less(&items[j], &items[j - 1]) {
+                items.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+        return;
+    }
+    let mid = n / 2;
+    {
+        let (left, right) = items.split_at_mut(mid);
+        let (lbuf, rbuf) = buf.split_at_mut(mid);
+        merge_sort_rec(left, lbuf, less);
+        merge_sort_rec(right, rbuf, less);
+    }
+    buf[..n].copy_from_slice(items);
+    let (left, right) = buf[..n].split_at(mid);
+    let (mut i, mut j) = (0, 0);
+    for slot in items.iter_mut() {
+        let take_right = j < right.len() && (i >= left.len() || less(&right[j], &left[i]));
+        if take_right {
+            *slot = right[j];
+            j += 1;
+        } else {
+            *slot = left[i];
+            i += 1;
+        }
     }
 }
 
@@ -134,7 +158,7 @@ mod tests {
         ];
         let mut keys: Vec<&str> = want.to_vec();
         keys.reverse();
-        keys.sort_by(|a, b| natural_cmp(a, b));
+        merge_sort_by(&mut keys, &|a: &&str, b: &&str| natural_less(a, b));
         assert_eq!(keys, want);
     }
 
@@ -146,9 +170,22 @@ mod tests {
     }
 
     #[test]
+    fn inconsistent_order_sorts_without_panicking() {
+        let mut keys: Vec<&str> = Vec::new();
+        for i in 0..200 {
+            keys.push(["1a", "2", "10", "9~", "9", "~9", "a1b", "a2", "a10"][i % 9]);
+        }
+        merge_sort_by(&mut keys, &|a: &&str, b: &&str| natural_less(a, b));
+        assert_eq!(keys.len(), 200);
+        let mut sorted = vec!["b", "a", "10", "9", "_x", "B"];
+        merge_sort_by(&mut sorted, &|a: &&str, b: &&str| natural_less(a, b));
+        assert_eq!(sorted, ["_x", "9", "10", "B", "a", "b"]);
+    }
+
+    #[test]
     fn case_29() {
         let mut keys = vec!["b", "B", "_c", "10", "9", "a", "a10", "a9"];
-        keys.sort_by(|a, b| natural_cmp(a, b));
+        merge_sort_by(&mut keys, &|a: &&str, b: &&str| natural_less(a, b));
         assert_eq!(keys, ["_c", "9", "10", "B", "a", "a9", "a10", "b"]);
     }
 }

@@ -355,3 +355,161 @@ fn slash_escape_is_unknown_to_go_yaml() {
     );
     assert_eq!(json("a: \"x\\\\/\""), r#"{"a":"x\\/"}"#);
 }
+
+#[test]
+fn tag_before_comma_in_flow_is_an_error_not_a_panic() {
+    let e = parse("a: [!foo, x]", "v.yaml").unwrap_err();
+    assert_eq!(e.kind, YamlErrorKind::Syntax);
+}
+
+#[test]
+fn chart_yaml_string_fields() {
+    // helm-engine.md §4.1: version: 1.10 → "1.1", description: 010 → "8",
+    // keywords: [yes, 1.50] → [true 1.5], name: off → "false".
+    let v = parse_typed(
+        "version: 1.10\ndescription: 010\nkeywords: [yes, 1.50]\nname: off\nbig: 1000000\npi: 3.14159265358979\nk2: [1e3, 0x10, 2001-12-14]",
+        "Chart.yaml",
+    )
+    .unwrap();
+    let f = |k: &str| go_string_field(v.path(k).unwrap());
+    assert_eq!(f("version").as_deref(), Some("1.1"));
+    assert_eq!(f("description").as_deref(), Some("8"));
+    assert_eq!(f("name").as_deref(), Some("false"));
+    // Observed with helm 3.17.2: appVersion: 1000000 → 1000000, description:
+    // 3.14159265358979 → 3.1415927, keywords: [1e3, 0x10, 2001-12-14] → [1000 16 2001-12-14].
+    assert_eq!(f("big").as_deref(), Some("1000000"));
+    assert_eq!(f("pi").as_deref(), Some("3.1415927"));
+    let k2: Vec<Option<String>> = v
+        .path("k2")
+        .and_then(Value::as_list)
+        .unwrap()
+        .iter()
+        .map(go_string_field)
+        .collect();
+    assert_eq!(
+        k2,
+        [
+            Some("1000".into()),
+            Some("16".into()),
+            Some("2001-12-14".into())
+        ]
+    );
+    let kw: Vec<Option<String>> = v
+        .path("keywords")
+        .and_then(Value::as_list)
+        .unwrap()
+        .iter()
+        .map(go_string_field)
+        .collect();
+    assert_eq!(kw, [Some("true".to_string()), Some("1.5".to_string())]);
+}
+
+#[test]
+fn block_scalar_at_end_of_text_without_newline() {
+    // libyaml-safer panics on these; libyaml (and go-yaml) read them fine.
+    assert_eq!(json("a: >\n  x"), r#"{"a":"x"}"#);
+    assert_eq!(json("a: |\n  x\n  y"), r#"{"a":"x\ny"}"#);
+    assert_eq!(json("a: |+\n  x"), r#"{"a":"x"}"#);
+    assert_eq!(json("a: |-\n  x"), r#"{"a":"x"}"#);
+    assert_eq!(json("a: |\n  x\n"), r#"{"a":"x\n"}"#);
+    assert_eq!(json("a: |\n  x\nb: |\n  y"), r#"{"a":"x\n","b":"y"}"#);
+    assert_eq!(
+        to_json(&parse_all("- >\n  x\n---\n- |\n  y", "m").unwrap().into()).unwrap(),
+        r#"[["x\n"],["y"]]"#
+    );
+}
+
+#[test]
+fn end_of_text_error_lines_as_go_yaml() {
+    // Observed with helm 3.17.2 (fixture parse/444.yaml and go-yaml's scanner rules).
+    assert_eq!(
+        perr("{\"@2\": \"x\""),
+        "error converting YAML to JSON: yaml: line 1: did not find expected ',' or '}'"
+    );
+    assert_eq!(
+        perr("a: 'x"),
+        "error converting YAML to JSON: yaml: found unexpected end of stream"
+    );
+    assert_eq!(
+        perr("a: 1\nb: 'x"),
+        "error converting YAML to JSON: yaml: line 2: found unexpected end of stream"
+    );
+}
+
+#[test]
+fn directives_tags_and_flow_edge_cases() {
+    // Observed with helm 3.17.2 (`fromYaml … | toJson`).
+    assert_eq!(
+        perr("%YAML 1.2\n---\na: 1"),
+        "error converting YAML to JSON: yaml: found incompatible YAML document"
+    );
+    assert_eq!(json("%YAML 1.1\n---\na: 1"), r#"{"a":1}"#);
+    assert_eq!(json("a: !!python/tuple [1]"), r#"{"a":[1]}"#);
+    assert_eq!(json("a: [1, 2, ]"), r#"{"a":[1,2]}"#);
+    assert_eq!(json("? a\n? b\n"), r#"{"a":null,"b":null}"#);
+    assert_eq!(json("a: {b, c: 1}"), r#"{"a":{"b":null,"c":1}}"#);
+}
+
+#[test]
+fn long_and_multiline_keys_use_complex_form() {
+    // Observed with helm 3.17.2.
+    let k = vec!["word"; 40].join(" ");
+    let short = vec!["val"; 40].join(" ");
+    let v = p(&format!(
+        "{{\"m\": {{\"{k}\": \"v\", \"x\\n y\": \"multi\", \"short\": \"{short}\"}}, \"l\": [{{\"{k}\": [1]}}]}}"
+    ));
+    let folded = "word word word word word word word word word word word word word word word word\n    word word word word word word word word word word word word word word word word\n    word word word word word word word word";
+    assert_eq!(
+        to_yaml(&v),
+        format!("l:\n- ? {folded}\n  : - 1\nm:\n  short: val val val val val val val val val val val val val val val val val val val\n    val val val val val val val val val val val val val val val val val val val val\n    val\n  ? {folded}\n  : v\n  ? |-\n    x\n     y\n  : multi")
+    );
+    assert_eq!(
+        to_yaml_pretty(&v),
+        format!("l:\n  - ? {k}\n    : - 1\nm:\n  short: {short}\n  ? {k}\n  : v\n  ? |-\n    x\n     y\n  : multi")
+    );
+}
+
+#[test]
+fn nel_in_values_folds_and_in_keys_fails() {
+    // Observed with helm 3.17.2: NEL is a line break to go-yaml, so in the JSON text it
+    // folds like any break in a double-quoted scalar; in a key it breaks the parse and
+    // toYaml prints nothing.
+    assert_eq!(to_yaml(&Value::List(vec![Value::from("\u{85}")])), "- ' '");
+    assert_eq!(to_yaml(&map(&[("c\u{85}d", Value::Int(2))])), "");
+    assert_eq!(
+        try_marshal(&map(&[("x", map(&[("c\u{85}", Value::Int(1))]))])),
+        Err(MarshalError::LineBreakInKey)
+    );
+}
+
+#[test]
+fn keys_too_long_for_a_simple_key_make_to_yaml_fail() {
+    // Observed with helm 3.17.2: a 1030-character key gives "", 1010 characters work
+    // (go-yaml re-reads the JSON, where a key is a simple key of at most 1024 chars).
+    let long = map(&[
+        ("k".repeat(1030).as_str(), Value::Int(1)),
+        ("b", Value::Int(2)),
+    ]);
+    assert_eq!(to_yaml(&long), "");
+    let ok = map(&[("k".repeat(1010).as_str(), Value::Int(1))]);
+    assert_eq!(to_yaml(&ok).len(), 1016);
+    assert_eq!(
+        to_yaml(&map(&[("a", Value::from("v".repeat(2000).as_str()))])).len(),
+        2003
+    );
+    // The limit counts the JSON-quoted key: 1022 chars + 2 quotes pass, 1023 do not;
+    // `<` is 6 characters as `\u003c` (all observed).
+    assert!(!to_yaml(&map(&[("k".repeat(1022).as_str(), Value::Int(1))])).is_empty());
+    assert_eq!(
+        to_yaml(&map(&[("k".repeat(1023).as_str(), Value::Int(1))])),
+        ""
+    );
+    assert_eq!(
+        to_yaml(&map(&[("<".repeat(200).as_str(), Value::Int(1))])),
+        ""
+    );
+    assert_eq!(
+        to_yaml(&map(&[("<".repeat(170).as_str(), Value::Int(1))])).len(),
+        176
+    );
+}
