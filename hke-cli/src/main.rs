@@ -6,6 +6,8 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod cmd;
+
 /// The Helm Kubernetes Executor.
 #[derive(Parser, Debug)]
 #[command(name = "hke", version, about = "The Helm Kubernetes Executor", long_about = None)]
@@ -18,6 +20,13 @@ struct Cli {
 enum Command {
     /// Print the hke and engine versions.
     Version,
+    /// Show information of a chart.
+    #[command(subcommand)]
+    Show(cmd::show::ShowCommand),
+    /// Package a chart directory into a chart archive.
+    Package(cmd::package::PackageArgs),
+    /// Locally render templates, as `helm template`.
+    Template(Box<cmd::template::TemplateArgs>),
 }
 
 fn main() -> ExitCode {
@@ -27,5 +36,8 @@ fn main() -> ExitCode {
             println!("hke {} (Helm 3.17 engine)", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
+        Command::Show(c) => cmd::show::run(&c),
+        Command::Package(a) => cmd::package::run(&a),
+        Command::Template(a) => cmd::template::run(&a),
     }
 }

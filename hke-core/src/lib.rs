@@ -11,13 +11,17 @@
 //! |---|---|---|
 //! | [`value`] | the plain value model shared by values, templates and manifests | `map[string]interface{}` |
 //! | [`yaml`] | YAML 1.1 parsing and go-yaml v2 compatible emission | `sigs.k8s.io/yaml` |
+//! | [`gojson`] | Go `encoding/json` compatible encoding (`toJson`, `toPrettyJson`, `toRawJson`) | `encoding/json` |
 //! | [`semver`] | Masterminds SemVer versions and constraints | `Masterminds/semver/v3` |
 //! | [`chart`] | chart model and loading (directories, archives, `.helmignore`) | `pkg/chart`, `pkg/chart/loader`, `pkg/ignore` |
 //! | [`values`] | `--set` parsing, values files, coalescing, dependencies, schema | `pkg/strvals`, `pkg/chartutil`, `pkg/cli/values` |
 //! | [`template`] | Go `text/template`: lexer, parser, evaluator, Sprig/Helm functions | `text/template`, `sprig`, `pkg/engine/funcs.go` |
 //! | [`patch`] | strategic merge patch and JSON merge patch | `k8s.io/apimachinery/pkg/util/strategicpatch` |
 
+pub mod action;
 pub mod chart;
+pub mod engine;
+pub mod gojson;
 pub mod patch;
 pub mod semver;
 pub mod template;

@@ -5,6 +5,10 @@
 //! - [`funcs`]: the function library (Sprig and Helm's context-free functions).
 //! - [`gofmt`]: Go `fmt` formatting of values (`%v`, `Sprint`, floats).
 
+pub mod ast;
+pub mod exec;
 pub mod funcs;
 pub mod gofmt;
+pub mod lexer;
+pub mod parser;
 pub mod value;

@@ -199,6 +199,15 @@ pub trait Object: fmt::Debug {
     fn to_plain(&self) -> Plain;
     /// For downcasting to the concrete type.
     fn as_any(&self) -> &dyn std::any::Any;
+    /// For Go maps and slices that have methods (`.Files`, `chartutil.VersionSet`): the
+    /// `(key or index, element)` pairs `range` visits, in Go's order. `None` for structs.
+    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+        None
+    }
+    /// For such maps and slices: what `len` returns. `None` for structs.
+    fn go_len(&self) -> Option<usize> {
+        None
+    }
 }
 
 impl Value {
@@ -316,7 +325,8 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.items.is_empty(),
             Value::Map(m) => !m.entries.borrow().is_empty(),
-            Value::Object(_) => true,
+            // Maps and slices with methods (`.Files`) are false when empty; structs never.
+            Value::Object(o) => o.go_len().is_none_or(|n| n > 0),
         }
     }
 

@@ -1,1 +1,0 @@
-//! Masterminds SemVer v3 versions and constraints.
