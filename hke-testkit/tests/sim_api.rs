@@ -182,12 +182,25 @@ fn generate_name_generation_selectors_patch_dry_run_delete() {
         &format!("/apis/apps/v1/deployments?fieldSelector=metadata.name%3D{name}"),
     );
     assert_eq!(l["items"].as_array().map(Vec::len), Some(1));
-    // unsupported patch type is a clear 415
-    let (c, st) = call(
+    // strategic merge patch goes through hke's patch core
+    let (c, d) = call(
         &sim,
         "PATCH",
         &format!("{p}/{name}"),
         "application/strategic-merge-patch+json",
+        r#"{"metadata":{"labels":{"smp":"yes"}}}"#,
+        None,
+    );
+    assert_eq!(
+        (c, d["metadata"]["labels"]["smp"].as_str()),
+        (200, Some("yes"))
+    );
+    // unsupported patch type (server-side apply, not yet implemented) is a clear 415
+    let (c, st) = call(
+        &sim,
+        "PATCH",
+        &format!("{p}/{name}"),
+        "application/apply-patch+yaml",
         "{}",
         None,
     );

@@ -493,11 +493,23 @@ impl Store {
                 merge_patch(&mut o, &patch, 0)?;
                 o
             }
+            "application/json-patch+json" => json_patch(&old, &patch)?,
+            "application/strategic-merge-patch+json" => {
+                let Some(schema) = hke_core::patch::PatchSchema::builtin(&res.api_version(), &res.kind) else {
+                    return Err(ApiError::new(
+                        415,
+                        "UnsupportedMediaType",
+                        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
+                    ));
+                };
+                hke_core::patch::apply(&old, &patch, &schema)
+                    .map_err(|e| ApiError::bad_request(&e.to_string()))?
+            }
             other => {
                 return Err(ApiError::new(
                     415,
                     "UnsupportedMediaType",
-                    &format!("the body of the request was in an unknown format - accepted media types include: application/merge-patch+json (the hke simulator does not support {other:?} yet)"),
+                    &format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (the hke simulator does not support {other:?} yet)"),
                 ))
             }
         };
@@ -588,6 +600,115 @@ pub fn merge_patch(target: &mut Value, patch: &Value, depth: usize) -> Result<()
         }
     }
     Ok(())
+}
+
+/// RFC 6902 JSON patch (`add`, `remove`, `replace`, `move`, `copy`, `test`).
+pub fn json_patch(doc: &Value, patch: &Value) -> Result<Value, ApiError> {
+    let ops = patch
+        .as_array()
+        .ok_or_else(|| ApiError::bad_request("json patch must be a list of operations"))?;
+    let mut doc = doc.clone();
+    for (i, op) in ops.iter().enumerate() {
+        let fail =
+            |m: &str| ApiError::new(422, "Invalid", &format!("json patch operation {i}: {m}"));
+        let name = op
+            .get("op")
+            .and_then(Value::as_str)
+            .ok_or_else(|| fail("missing \"op\""))?;
+        let path = op
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| fail("missing \"path\""))?;
+        let from = op.get("from").and_then(Value::as_str);
+        let value = op.get("value");
+        match name {
+            "add" | "replace" => {
+                let v = value.ok_or_else(|| fail("missing \"value\""))?.clone();
+                if name == "replace" {
+                    pointer_remove(&mut doc, path).map_err(|m| fail(&m))?;
+                }
+                pointer_add(&mut doc, path, v).map_err(|m| fail(&m))?;
+            }
+            "remove" => {
+                pointer_remove(&mut doc, path).map_err(|m| fail(&m))?;
+            }
+            "move" | "copy" => {
+                let from = from.ok_or_else(|| fail("missing \"from\""))?;
+                let v = if name == "move" {
+                    pointer_remove(&mut doc, from).map_err(|m| fail(&m))?
+                } else {
+                    doc.pointer(from)
+                        .cloned()
+                        .ok_or_else(|| fail(&format!("missing path {from:?}")))?
+                };
+                pointer_add(&mut doc, path, v).map_err(|m| fail(&m))?;
+            }
+            "test" => {
+                if doc.pointer(path) != value {
+                    return Err(fail(&format!("testing value {path:?} failed")));
+                }
+            }
+            other => return Err(fail(&format!("unknown op {other:?}"))),
+        }
+    }
+    Ok(doc)
+}
+
+fn split_pointer(path: &str) -> Result<(String, String), String> {
+    let (parent, last) = path
+        .rsplit_once('/')
+        .ok_or_else(|| format!("invalid path {path:?}"))?;
+    Ok((
+        parent.to_string(),
+        last.replace("~1", "/").replace("~0", "~"),
+    ))
+}
+
+fn pointer_add(doc: &mut Value, path: &str, v: Value) -> Result<(), String> {
+    if path.is_empty() {
+        *doc = v;
+        return Ok(());
+    }
+    let (parent, last) = split_pointer(path)?;
+    match doc.pointer_mut(&parent) {
+        Some(Value::Object(m)) => {
+            m.insert(last, v);
+            Ok(())
+        }
+        Some(Value::Array(a)) => {
+            let idx = if last == "-" {
+                a.len()
+            } else {
+                last.parse::<usize>()
+                    .map_err(|_| format!("invalid index in {path:?}"))?
+            };
+            if idx > a.len() {
+                return Err(format!("index out of range in {path:?}"));
+            }
+            a.insert(idx, v);
+            Ok(())
+        }
+        _ => Err(format!("missing path {parent:?}")),
+    }
+}
+
+fn pointer_remove(doc: &mut Value, path: &str) -> Result<Value, String> {
+    let (parent, last) = split_pointer(path)?;
+    match doc.pointer_mut(&parent) {
+        Some(Value::Object(m)) => m
+            .remove(&last)
+            .ok_or_else(|| format!("missing path {path:?}")),
+        Some(Value::Array(a)) => {
+            let idx: usize = last
+                .parse()
+                .map_err(|_| format!("invalid index in {path:?}"))?;
+            if idx >= a.len() {
+                return Err(format!("index out of range in {path:?}"));
+            }
+            Ok(a.remove(idx))
+        }
+        _ => Err(format!("missing path {parent:?}")),
+    }
 }
 
 /// One requirement of a selector (`k=v`, `k==v`, `k!=v`, `k`, `!k`).
@@ -721,6 +842,24 @@ mod tests {
         let mut t = json!({"a": "b", "c": {"d": "e", "f": "g"}});
         merge_patch(&mut t, &json!({"a": "z", "c": {"f": null}}), 0).unwrap();
         assert_eq!(t, json!({"a": "z", "c": {"d": "e"}}));
+    }
+
+    #[test]
+    fn json_patch_follows_rfc6902() {
+        let doc = json!({"a": [1, 2], "b": {"c": 1}});
+        let p = json!([
+            {"op": "add", "path": "/a/1", "value": 9},
+            {"op": "replace", "path": "/b/c", "value": 2},
+            {"op": "move", "from": "/b", "path": "/d"},
+            {"op": "test", "path": "/d/c", "value": 2},
+            {"op": "remove", "path": "/a/0"}
+        ]);
+        assert_eq!(
+            json_patch(&doc, &p).unwrap(),
+            json!({"a": [9, 2], "d": {"c": 2}})
+        );
+        let bad = json!([{"op": "test", "path": "/a", "value": 0}]);
+        assert_eq!(json_patch(&doc, &bad).unwrap_err().code, 422);
     }
 
     #[test]
