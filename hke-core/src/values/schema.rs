@@ -74,12 +74,17 @@ fn values_json(values: &Map) -> Json {
 /// Validates one values map against one schema document; `Err` holds the `- FIELD:
 /// DESCRIPTION` lines.
 pub fn validate_single(values: &Map, schema_bytes: &[u8]) -> Result<(), String> {
-    let schema: Json = serde_json::from_slice(schema_bytes).map_err(|e| format!("{e}\n"))?;
+    let mut schema: Json = serde_json::from_slice(schema_bytes).map_err(|e| format!("{e}\n"))?;
     let draft = match schema.get("$schema").and_then(Json::as_str) {
         Some(s) if s.contains("draft-04") => jsonschema::Draft::Draft4,
         Some(s) if s.contains("draft-06") => jsonschema::Draft::Draft6,
         _ => jsonschema::Draft::Draft7,
     };
+    // The draft is chosen above; the meta-schema URL itself is never fetched (hke makes
+    // no network calls, and gojsonschema accepts URLs such as `…/schema#`).
+    if let Json::Object(o) = &mut schema {
+        o.remove("$schema");
+    }
     let validator = jsonschema::options()
         .with_draft(draft)
         .build(&schema)
