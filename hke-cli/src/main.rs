@@ -8,6 +8,11 @@ use std::process::ExitCode;
 
 mod cmd;
 
+/// hke allocates many small, short-lived values (template values, YAML nodes); mimalloc
+/// serves them faster and returns memory to the system less eagerly than glibc's malloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The Helm Kubernetes Executor.
 #[derive(Parser, Debug)]
 #[command(name = "hke", version, about = "The Helm Kubernetes Executor", long_about = None)]
