@@ -22,6 +22,7 @@ pub mod action;
 pub mod chart;
 pub mod engine;
 pub mod gojson;
+pub mod kube;
 pub mod patch;
 pub mod release;
 pub mod semver;

@@ -6,6 +6,8 @@
 //! `null` for nil slices and maps, Helm's `time.Time` that writes a zero time as `""`).
 //! Fields a newer Helm adds (Helm 4's, say) are kept as read and written back.
 
+pub mod print;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};

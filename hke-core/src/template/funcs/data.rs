@@ -345,7 +345,31 @@ fn base64_decode(s: &str) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// Compiled patterns kept per thread: charts call the regex functions with the same
+/// few patterns many times, and compiling one costs far more than matching.
+const REGEX_CACHE_ENTRIES: usize = 256;
+
+thread_local! {
+    static REGEX_CACHE: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 fn re(pattern: &str) -> Result<regex::Regex, FuncError> {
+    if let Some(r) = REGEX_CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(r);
+    }
+    let r = compile_re(pattern)?;
+    REGEX_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= REGEX_CACHE_ENTRIES {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), r.clone());
+    });
+    Ok(r)
+}
+
+fn compile_re(pattern: &str) -> Result<regex::Regex, FuncError> {
     regex::Regex::new(pattern).map_err(|e| {
         err(format!(
             "regexp: Compile({}): {}",
