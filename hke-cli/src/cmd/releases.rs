@@ -141,19 +141,24 @@ pub struct GetValuesArgs {
     output: String,
 }
 
-fn storage_error(e: StorageError) -> String {
-    e.to_string()
-}
-
-/// Runs `hke list`.
-pub fn list(a: &ListArgs) -> ExitCode {
-    match list_inner(a) {
+/// Prints a command's output, or its error as helm does.
+fn finish(r: Result<String, String>) -> ExitCode {
+    match r {
         Ok(out) => {
             print!("{out}");
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),
     }
+}
+
+fn storage_error(e: StorageError) -> String {
+    e.to_string()
+}
+
+/// Runs `hke list`.
+pub fn list(a: &ListArgs) -> ExitCode {
+    finish(list_inner(a))
 }
 
 fn list_inner(a: &ListArgs) -> Result<String, String> {
@@ -295,13 +300,7 @@ pub fn history(a: &HistoryArgs) -> ExitCode {
         }
         Ok(print::history(&h, format, a.max))
     };
-    match run() {
-        Ok(out) => {
-            print!("{out}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(e),
-    }
+    finish(run())
 }
 
 fn revision(storage: &Storage, name: &str, revision: i64) -> Result<Release, String> {
@@ -333,13 +332,7 @@ pub fn status(a: &StatusArgs) -> ExitCode {
             Format::Yaml => print::go_yaml(&r),
         })
     };
-    match run() {
-        Ok(out) => {
-            print!("{out}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(e),
-    }
+    finish(run())
 }
 
 /// Runs `hke get ...`.
@@ -383,11 +376,5 @@ pub fn get(c: &GetCommand) -> ExitCode {
             }
         })
     };
-    match run() {
-        Ok(out) => {
-            print!("{out}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(e),
-    }
+    finish(run())
 }
