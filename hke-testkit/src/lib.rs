@@ -5,7 +5,11 @@
 //! - [`helm3`], [`helm4`], [`kubectl`]: the real binaries installed by
 //!   `shared/tools/get-helm.sh`, when present.
 //!
+//! - [`sim`]: a loopback Kubernetes API server simulator for end-to-end tests.
+//!
 //! Tests that need an oracle call these and skip, printing why, when it is absent.
+
+pub mod sim;
 
 use std::path::{Path, PathBuf};
 

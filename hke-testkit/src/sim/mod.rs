@@ -1,0 +1,340 @@
+//! A loopback Kubernetes API server simulator for end-to-end tests.
+//!
+//! [`Simulator::start`] binds `127.0.0.1:0`, serves `/version`, legacy discovery
+//! (`/api`, `/api/v1`, `/apis`, `/apis/G/V`) for the built-in kinds of
+//! [`resources::builtin`], and create/get/list/update/merge-patch/delete with Kubernetes'
+//! metadata semantics and `Status` error objects. Every request is recorded in a log that
+//! tests read with [`Simulator::requests`]. The server stops when the handle is dropped.
+//!
+//! See `hke-testkit/README.md` for what the simulator does not do.
+
+pub mod http;
+pub mod resources;
+pub mod store;
+
+use std::io;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use http::Request;
+use serde_json::{json, Value};
+use store::{ApiError, Store};
+
+/// Simulator configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Accepted bearer tokens. `None`: no authentication (every request is allowed).
+    /// `Some(list)`: requests must carry `Authorization: Bearer <t>` with `t` in the list,
+    /// otherwise they get a 401 `Unauthorized` Status (an empty list rejects everything).
+    pub tokens: Option<Vec<String>>,
+}
+
+/// One recorded request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedRequest {
+    /// HTTP method.
+    pub method: String,
+    /// Path (decoded, without query).
+    pub path: String,
+    /// Raw query string.
+    pub query: String,
+    /// `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// Request body, lossily decoded as UTF-8.
+    pub body: String,
+    /// Response status code.
+    pub status: u16,
+}
+
+struct Shared {
+    config: Config,
+    store: Mutex<Store>,
+    log: Mutex<Vec<LoggedRequest>>,
+    stop: AtomicBool,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A running simulator; dropping it stops the server.
+pub struct Simulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Longest a connection may stay silent before it is dropped.
+const IO_TIMEOUT: Duration = Duration::from_secs(30);
+/// Most requests kept in the log (older ones are dropped).
+const MAX_LOG: usize = 100_000;
+
+impl Simulator {
+    /// Starts a simulator on a free loopback port.
+    pub fn start(config: Config) -> io::Result<Simulator> {
+        Self::start_on("127.0.0.1:0", config)
+    }
+
+    /// Starts a simulator on the given loopback address (`127.0.0.1:PORT`).
+    pub fn start_on(addr: &str, config: Config) -> io::Result<Simulator> {
+        let listener = TcpListener::bind(addr)?;
+        let addr = listener.local_addr()?;
+        if !addr.ip().is_loopback() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the simulator only binds loopback addresses",
+            ));
+        }
+        listener.set_nonblocking(true)?;
+        let shared = Arc::new(Shared {
+            config,
+            store: Mutex::new(Store::new()),
+            log: Mutex::new(Vec::new()),
+            stop: AtomicBool::new(false),
+        });
+        let s = Arc::clone(&shared);
+        let thread = std::thread::Builder::new()
+            .name("hke-sim-accept".into())
+            .spawn(move || accept_loop(listener, s))?;
+        Ok(Simulator {
+            addr,
+            shared,
+            thread: Some(thread),
+        })
+    }
+
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A kubeconfig pointing at this simulator (with the first configured token, if any).
+    pub fn kubeconfig(&self) -> String {
+        let token = self
+            .shared
+            .config
+            .tokens
+            .as_ref()
+            .and_then(|t| t.first())
+            .map(|t| format!("\n    token: {}", serde_json::Value::String(t.clone())))
+            .unwrap_or_default();
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: hke-sim\n  cluster:\n    server: {}\ncontexts:\n- name: hke-sim\n  context:\n    cluster: hke-sim\n    user: hke-sim\n    namespace: default\ncurrent-context: hke-sim\nusers:\n- name: hke-sim\n  user:{}\n",
+            self.url(),
+            if token.is_empty() { " {}" } else { &token }
+        )
+    }
+
+    /// Writes [`Self::kubeconfig`] to `path`.
+    pub fn write_kubeconfig(&self, path: &Path) -> io::Result<()> {
+        std::fs::write(path, self.kubeconfig())
+    }
+
+    /// A copy of the request log so far.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        lock(&self.shared.log).clone()
+    }
+
+    /// The stored object, if any (`api_version` as in objects, `namespace` empty for
+    /// cluster-scoped kinds).
+    pub fn object(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Value> {
+        lock(&self.shared.store).find(api_version, kind, namespace, name)
+    }
+
+    /// Stops the server and waits for the accept loop to end.
+    pub fn shutdown(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    while !shared.stop.load(Ordering::SeqCst) {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                let s = Arc::clone(&shared);
+                let _ = std::thread::Builder::new()
+                    .name("hke-sim-conn".into())
+                    .spawn(move || serve(stream, &s));
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(5)),
+        }
+    }
+}
+
+fn serve(stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+    let req = match http::read_request(&stream) {
+        Ok(r) => r,
+        Err(e) => {
+            let body = status_body(&ApiError::bad_request(&e.to_string()));
+            let _ = http::write_response(&stream, 400, "application/json", &body);
+            return;
+        }
+    };
+    let (code, body) = match handle(&req, shared) {
+        Ok((code, v)) => (code, v.to_string().into_bytes()),
+        Err(e) => (e.code, status_body(&e)),
+    };
+    {
+        let mut log = lock(&shared.log);
+        if log.len() >= MAX_LOG {
+            log.remove(0);
+        }
+        log.push(LoggedRequest {
+            method: req.method.clone(),
+            path: req.path.clone(),
+            query: req.query.clone(),
+            content_type: req.header("content-type").map(str::to_string),
+            body: String::from_utf8_lossy(&req.body).into_owned(),
+            status: code,
+        });
+    }
+    let _ = http::write_response(&stream, code, "application/json", &body);
+}
+
+fn status_body(e: &ApiError) -> Vec<u8> {
+    e.to_status().to_string().into_bytes()
+}
+
+fn authorized(req: &Request, config: &Config) -> bool {
+    let Some(tokens) = &config.tokens else {
+        return true;
+    };
+    req.header("authorization")
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .is_some_and(|t| tokens.iter().any(|ok| ok == t.trim()))
+}
+
+fn handle(req: &Request, shared: &Shared) -> Result<(u16, Value), ApiError> {
+    if !authorized(req, &shared.config) {
+        return Err(ApiError::new(401, "Unauthorized", "Unauthorized"));
+    }
+    let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
+    let store = &shared.store;
+    match (req.method.as_str(), segs.as_slice()) {
+        ("GET", ["version"]) => Ok((
+            200,
+            json!({
+                "major": "1", "minor": "32", "gitVersion": "v1.32.0-hke-sim",
+                "gitCommit": "0000000000000000000000000000000000000000",
+                "gitTreeState": "clean", "buildDate": "2024-12-11T00:00:00Z",
+                "goVersion": "go1.23.3", "compiler": "gc", "platform": "linux/amd64"
+            }),
+        )),
+        ("GET", ["healthz"]) | ("GET", ["readyz"]) | ("GET", ["livez"]) => Ok((200, json!("ok"))),
+        ("GET", ["api"]) => Ok((
+            200,
+            json!({"kind": "APIVersions", "versions": ["v1"],
+                   "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}),
+        )),
+        ("GET", ["apis"]) => Ok((200, lock(store).api_group_list())),
+        ("GET", ["api", v]) => lock(store).resource_list("", v).map(|r| (200, r)),
+        ("GET", ["apis", g, v]) => lock(store).resource_list(g, v).map(|r| (200, r)),
+        (_, ["api", v, rest @ ..]) => object_request(req, store, "", v, rest),
+        (_, ["apis", g, v, rest @ ..]) => object_request(req, store, g, v, rest),
+        _ => Err(ApiError::new(
+            404,
+            "NotFound",
+            &format!(
+                "the server could not find the requested resource ({} {})",
+                req.method, req.path
+            ),
+        )),
+    }
+}
+
+fn object_request(
+    req: &Request,
+    store: &Mutex<Store>,
+    group: &str,
+    version: &str,
+    rest: &[&str],
+) -> Result<(u16, Value), ApiError> {
+    // [namespaces, NS, plural, name?] or [plural, name?]
+    let (ns, plural, name) = match rest {
+        ["namespaces", ns, plural] => (Some(*ns), *plural, None),
+        ["namespaces", ns, plural, name] => (Some(*ns), *plural, Some(*name)),
+        ["namespaces", ns, plural, name, "status"] => (Some(*ns), *plural, Some(*name)),
+        [plural] => (None, *plural, None),
+        [plural, name] => (None, *plural, Some(*name)),
+        [plural, name, "status"] => (None, *plural, Some(*name)),
+        _ => {
+            return Err(ApiError::new(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            ))
+        }
+    };
+    let mut st = lock(store);
+    let res = st.resource(group, version, plural)?;
+    let ns = if res.namespaced { ns } else { None };
+    let dry_run = req.param("dryRun").is_some_and(|d| d == "All");
+    let parse_body = || -> Result<Value, ApiError> {
+        serde_json::from_slice(&req.body)
+            .map_err(|e| ApiError::bad_request(&format!("the request body is not valid JSON: {e}")))
+    };
+    match (req.method.as_str(), name) {
+        ("GET", None) => st
+            .list(
+                &res,
+                ns,
+                req.param("labelSelector").as_deref(),
+                req.param("fieldSelector").as_deref(),
+            )
+            .map(|v| (200, v)),
+        ("GET", Some(n)) => st.get(&res, ns.unwrap_or(""), n).map(|v| (200, v)),
+        ("POST", None) => st
+            .create(&res, ns, parse_body()?, dry_run)
+            .map(|v| (201, v)),
+        ("PUT", Some(n)) => st
+            .update(&res, ns, n, parse_body()?, dry_run)
+            .map(|v| (200, v)),
+        ("PATCH", Some(n)) => {
+            let ct = req.header("content-type").unwrap_or("");
+            let ct = ct.split(';').next().unwrap_or("").trim();
+            st.patch(&res, ns, n, ct, parse_body()?, dry_run)
+                .map(|v| (200, v))
+        }
+        ("DELETE", Some(n)) => st
+            .delete(&res, ns.unwrap_or(""), n, dry_run)
+            .map(|v| (200, v)),
+        _ => Err(ApiError::new(
+            405,
+            "MethodNotAllowed",
+            &format!(
+                "the server does not allow this method on the requested resource ({})",
+                req.method
+            ),
+        )),
+    }
+}

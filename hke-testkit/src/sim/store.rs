@@ -1,0 +1,741 @@
+//! The simulator's object store: Kubernetes metadata semantics (uid, resourceVersion,
+//! generation, creationTimestamp, generateName, namespaces that must exist), label and
+//! field selectors, JSON merge patch, and `Status` errors.
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Map, Value};
+
+use super::resources::{builtin, short_names, Resource, VERBS};
+
+/// An API error, rendered as a `Status` object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status code.
+    pub code: u16,
+    /// `Status.reason` (`NotFound`, `AlreadyExists`, `Conflict`, ...).
+    pub reason: String,
+    /// `Status.message`.
+    pub message: String,
+    /// `Status.details` (name, group, kind), when known.
+    pub details: Option<Value>,
+}
+
+impl ApiError {
+    /// An error without details.
+    pub fn new(code: u16, reason: &str, message: &str) -> ApiError {
+        ApiError {
+            code,
+            reason: reason.to_string(),
+            message: message.to_string(),
+            details: None,
+        }
+    }
+
+    /// 400 BadRequest.
+    pub fn bad_request(message: &str) -> ApiError {
+        ApiError::new(400, "BadRequest", message)
+    }
+
+    fn about(code: u16, reason: &str, res: &Resource, name: &str, message: String) -> ApiError {
+        ApiError {
+            code,
+            reason: reason.to_string(),
+            message,
+            details: Some(json!({"name": name, "group": res.group, "kind": res.plural})),
+        }
+    }
+
+    fn not_found(res: &Resource, name: &str) -> ApiError {
+        let gr = group_resource(res);
+        ApiError::about(
+            404,
+            "NotFound",
+            res,
+            name,
+            format!("{gr} \"{name}\" not found"),
+        )
+    }
+
+    fn invalid(res: &Resource, name: &str, message: &str) -> ApiError {
+        ApiError::about(
+            422,
+            "Invalid",
+            res,
+            name,
+            format!("{} \"{name}\" is invalid: {message}", res.kind),
+        )
+    }
+
+    /// The `Status` object for this error.
+    pub fn to_status(&self) -> Value {
+        let mut v = json!({
+            "kind": "Status", "apiVersion": "v1", "metadata": {},
+            "status": "Failure", "message": self.message, "reason": self.reason, "code": self.code,
+        });
+        if let (Some(d), Some(m)) = (&self.details, v.as_object_mut()) {
+            m.insert("details".into(), d.clone());
+        }
+        v
+    }
+}
+
+fn group_resource(res: &Resource) -> String {
+    if res.group.is_empty() {
+        res.plural.clone()
+    } else {
+        format!("{}.{}", res.plural, res.group)
+    }
+}
+
+/// (group, version, plural) of a resource type.
+type ResourceKey = (String, String, String);
+/// Objects of one type keyed by (namespace, name); namespace is empty when cluster-scoped.
+type Objects = BTreeMap<(String, String), Value>;
+
+/// Objects per resource type.
+#[derive(Debug, Default)]
+pub struct Store {
+    resources: Vec<Resource>,
+    objects: BTreeMap<ResourceKey, Objects>,
+    revision: u64,
+    uid_counter: u64,
+}
+
+/// Namespaces that exist from the start.
+const INITIAL_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
+
+impl Store {
+    /// A store with the built-in resources and the initial namespaces.
+    pub fn new() -> Store {
+        let mut s = Store {
+            resources: builtin(),
+            ..Store::default()
+        };
+        if let Some(ns) = s.resources.iter().find(|r| r.kind == "Namespace").cloned() {
+            for name in INITIAL_NAMESPACES {
+                let obj =
+                    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
+                let _ = s.create(&ns, None, obj, false);
+            }
+        }
+        s
+    }
+
+    fn key(res: &Resource) -> ResourceKey {
+        (res.group.clone(), res.version.clone(), res.plural.clone())
+    }
+
+    /// The served resource `plural` in `group/version`.
+    pub fn resource(&self, group: &str, version: &str, plural: &str) -> Result<Resource, ApiError> {
+        self.resources
+            .iter()
+            .find(|r| r.group == group && r.version == version && r.plural == plural)
+            .cloned()
+            .ok_or_else(|| {
+                ApiError::new(
+                    404,
+                    "NotFound",
+                    "the server could not find the requested resource",
+                )
+            })
+    }
+
+    /// `/apis` discovery document (APIGroupList).
+    pub fn api_group_list(&self) -> Value {
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for r in self.resources.iter().filter(|r| !r.group.is_empty()) {
+            match groups.iter_mut().find(|(g, _)| *g == r.group) {
+                Some((_, vs)) if !vs.contains(&r.version) => vs.push(r.version.clone()),
+                Some(_) => {}
+                None => groups.push((r.group.clone(), vec![r.version.clone()])),
+            }
+        }
+        let groups: Vec<Value> = groups
+            .into_iter()
+            .map(|(g, vs)| {
+                let versions: Vec<Value> = vs
+                    .iter()
+                    .map(|v| json!({"groupVersion": format!("{g}/{v}"), "version": v}))
+                    .collect();
+                let preferred = versions.first().cloned().unwrap_or(Value::Null);
+                json!({"name": g, "versions": versions, "preferredVersion": preferred})
+            })
+            .collect();
+        json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+    }
+
+    /// `/api/v1` or `/apis/G/V` discovery document (APIResourceList).
+    pub fn resource_list(&self, group: &str, version: &str) -> Result<Value, ApiError> {
+        let rs: Vec<&Resource> = self
+            .resources
+            .iter()
+            .filter(|r| r.group == group && r.version == version)
+            .collect();
+        if rs.is_empty() {
+            return Err(ApiError::new(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            ));
+        }
+        let gv = rs.first().map(|r| r.api_version()).unwrap_or_default();
+        let mut resources = Vec::new();
+        for r in rs {
+            resources.push(json!({
+                "name": r.plural, "singularName": r.kind.to_lowercase(), "namespaced": r.namespaced,
+                "kind": r.kind, "verbs": VERBS, "shortNames": short_names(&r.plural),
+            }));
+            resources.push(json!({
+                "name": format!("{}/status", r.plural), "singularName": "", "namespaced": r.namespaced,
+                "kind": r.kind, "verbs": ["get", "patch", "update"],
+            }));
+        }
+        Ok(
+            json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}),
+        )
+    }
+
+    fn next_rv(&mut self) -> String {
+        self.revision += 1;
+        self.revision.to_string()
+    }
+
+    fn next_uid(&mut self) -> String {
+        self.uid_counter += 1;
+        let n = self.uid_counter;
+        format!("00000000-0000-4000-8000-{n:012x}")
+    }
+
+    fn namespace_exists(&self, ns: &str) -> bool {
+        self.objects
+            .get(&(String::new(), "v1".into(), "namespaces".into()))
+            .is_some_and(|m| m.contains_key(&(String::new(), ns.to_string())))
+    }
+
+    /// The stored object by `apiVersion` and kind.
+    pub fn find(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Value> {
+        let res = self
+            .resources
+            .iter()
+            .find(|r| r.api_version() == api_version && r.kind == kind)?;
+        let ns = if res.namespaced { namespace } else { "" };
+        self.objects
+            .get(&Self::key(res))?
+            .get(&(ns.to_string(), name.to_string()))
+            .cloned()
+    }
+
+    /// GET one object.
+    pub fn get(&self, res: &Resource, ns: &str, name: &str) -> Result<Value, ApiError> {
+        self.objects
+            .get(&Self::key(res))
+            .and_then(|m| m.get(&(ns.to_string(), name.to_string())))
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(res, name))
+    }
+
+    /// LIST with optional namespace, label selector and field selector.
+    pub fn list(
+        &self,
+        res: &Resource,
+        ns: Option<&str>,
+        label_selector: Option<&str>,
+        field_selector: Option<&str>,
+    ) -> Result<Value, ApiError> {
+        let labels = parse_selector(label_selector.unwrap_or(""))?;
+        let fields = parse_selector(field_selector.unwrap_or(""))?;
+        let items: Vec<Value> = self
+            .objects
+            .get(&Self::key(res))
+            .map(|m| {
+                m.iter()
+                    .filter(|((ons, _), _)| match ns {
+                        None => true,
+                        Some(want) => want == ons,
+                    })
+                    .map(|(_, v)| v)
+                    .filter(|v| labels.iter().all(|r| r.matches_labels(v)))
+                    .filter(|v| fields.iter().all(|r| r.matches_fields(v)))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(json!({
+            "kind": format!("{}List", res.kind), "apiVersion": res.api_version(),
+            "metadata": {"resourceVersion": self.revision.to_string()}, "items": items,
+        }))
+    }
+
+    fn check_kind(res: &Resource, obj: &Value, name: &str) -> Result<(), ApiError> {
+        let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+        let av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        if (!kind.is_empty() && kind != res.kind) || (!av.is_empty() && av != res.api_version()) {
+            return Err(ApiError::bad_request(&format!(
+                "the API version in the data ({av}) does not match the expected API version ({})",
+                res.api_version()
+            ))
+            .with_name(res, name));
+        }
+        Ok(())
+    }
+
+    /// POST: create an object.
+    pub fn create(
+        &mut self,
+        res: &Resource,
+        ns: Option<&str>,
+        mut obj: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        let meta = obj.get("metadata").cloned().unwrap_or_else(|| json!({}));
+        let mut name = meta
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        if name.is_empty() {
+            if let Some(prefix) = meta.get("generateName").and_then(Value::as_str) {
+                name = format!("{prefix}{}", suffix(self.uid_counter + 1));
+            }
+        }
+        if name.is_empty() {
+            return Err(ApiError::invalid(
+                res,
+                "",
+                "metadata.name: Required value: name or generateName is required",
+            ));
+        }
+        if let Err(m) = validate_name(&name) {
+            return Err(ApiError::invalid(
+                res,
+                &name,
+                &format!("metadata.name: Invalid value: \"{name}\": {m}"),
+            ));
+        }
+        Self::check_kind(res, &obj, &name)?;
+        let ns = if res.namespaced {
+            let body_ns = meta.get("namespace").and_then(Value::as_str);
+            let ns = ns.or(body_ns).unwrap_or("default").to_string();
+            if body_ns.is_some_and(|b| b != ns) {
+                return Err(ApiError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ));
+            }
+            if !self.namespace_exists(&ns) {
+                let nsres = self.resource("", "v1", "namespaces")?;
+                return Err(ApiError::not_found(&nsres, &ns));
+            }
+            ns
+        } else {
+            String::new()
+        };
+        let key = (ns.clone(), name.clone());
+        if self
+            .objects
+            .get(&Self::key(res))
+            .is_some_and(|m| m.contains_key(&key))
+        {
+            let gr = group_resource(res);
+            return Err(ApiError::about(
+                409,
+                "AlreadyExists",
+                res,
+                &name,
+                format!("{gr} \"{name}\" already exists"),
+            ));
+        }
+        let rv = self.next_rv();
+        let uid = self.next_uid();
+        let o = obj_map(&mut obj);
+        o.insert("apiVersion".into(), json!(res.api_version()));
+        o.insert("kind".into(), json!(res.kind));
+        let m = obj_map(o.entry("metadata").or_insert_with(|| json!({})));
+        m.insert("name".into(), json!(name));
+        if res.namespaced {
+            m.insert("namespace".into(), json!(ns));
+        }
+        m.insert("uid".into(), json!(uid));
+        m.insert("resourceVersion".into(), json!(rv));
+        m.insert("creationTimestamp".into(), json!(now_rfc3339()));
+        if has_spec(res) {
+            m.insert("generation".into(), json!(1));
+        }
+        if res.kind == "Namespace" {
+            o.insert("status".into(), json!({"phase": "Active"}));
+            o.entry("spec")
+                .or_insert_with(|| json!({"finalizers": ["kubernetes"]}));
+        }
+        if !dry_run {
+            self.objects
+                .entry(Self::key(res))
+                .or_default()
+                .insert(key, obj.clone());
+        }
+        Ok(obj)
+    }
+
+    /// PUT: replace an object, with optimistic concurrency on `resourceVersion`.
+    pub fn update(
+        &mut self,
+        res: &Resource,
+        ns: Option<&str>,
+        name: &str,
+        mut obj: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        let ns = ns.unwrap_or("").to_string();
+        let old = self.get(res, &ns, name)?;
+        Self::check_kind(res, &obj, name)?;
+        let body_name = obj
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or(name);
+        if body_name != name {
+            return Err(ApiError::bad_request(
+                "the name of the object does not match the name on the URL",
+            ));
+        }
+        let old_rv = old
+            .pointer("/metadata/resourceVersion")
+            .cloned()
+            .unwrap_or(Value::Null);
+        if let Some(rv) = obj
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+        {
+            if !rv.is_empty() && Some(rv) != old_rv.as_str() {
+                let gr = group_resource(res);
+                return Err(ApiError::about(
+                    409,
+                    "Conflict",
+                    res,
+                    name,
+                    format!("Operation cannot be fulfilled on {gr} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"),
+                ));
+            }
+        }
+        self.store_update(res, &ns, name, &old, &mut obj, dry_run)?;
+        Ok(obj)
+    }
+
+    fn store_update(
+        &mut self,
+        res: &Resource,
+        ns: &str,
+        name: &str,
+        old: &Value,
+        obj: &mut Value,
+        dry_run: bool,
+    ) -> Result<(), ApiError> {
+        let changed_spec = old.get("spec") != obj.get("spec");
+        let rv = if dry_run {
+            old.pointer("/metadata/resourceVersion")
+                .cloned()
+                .unwrap_or(Value::Null)
+        } else {
+            json!(self.next_rv())
+        };
+        let o = obj_map(obj);
+        o.insert("apiVersion".into(), json!(res.api_version()));
+        o.insert("kind".into(), json!(res.kind));
+        let m = obj_map(o.entry("metadata").or_insert_with(|| json!({})));
+        m.insert("name".into(), json!(name));
+        if res.namespaced {
+            m.insert("namespace".into(), json!(ns));
+        }
+        for keep in ["uid", "creationTimestamp", "generation"] {
+            match old.pointer(&format!("/metadata/{keep}")) {
+                Some(v) => m.insert(keep.into(), v.clone()),
+                None => m.remove(keep),
+            };
+        }
+        if changed_spec && has_spec(res) {
+            let g = old
+                .pointer("/metadata/generation")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            m.insert("generation".into(), json!(g + 1));
+        }
+        m.insert("resourceVersion".into(), rv);
+        if !dry_run {
+            self.objects
+                .entry(Self::key(res))
+                .or_default()
+                .insert((ns.to_string(), name.to_string()), obj.clone());
+        }
+        Ok(())
+    }
+
+    /// PATCH with a JSON merge patch (`application/merge-patch+json`); other patch types
+    /// answer 415 until they are implemented.
+    pub fn patch(
+        &mut self,
+        res: &Resource,
+        ns: Option<&str>,
+        name: &str,
+        content_type: &str,
+        patch: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        let ns = ns.unwrap_or("").to_string();
+        let old = self.get(res, &ns, name)?;
+        let mut obj = match content_type {
+            "application/merge-patch+json" => {
+                let mut o = old.clone();
+                merge_patch(&mut o, &patch, 0)?;
+                o
+            }
+            other => {
+                return Err(ApiError::new(
+                    415,
+                    "UnsupportedMediaType",
+                    &format!("the body of the request was in an unknown format - accepted media types include: application/merge-patch+json (the hke simulator does not support {other:?} yet)"),
+                ))
+            }
+        };
+        if let Some(rv) = patch
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+        {
+            if Some(rv)
+                != old
+                    .pointer("/metadata/resourceVersion")
+                    .and_then(Value::as_str)
+            {
+                let gr = group_resource(res);
+                return Err(ApiError::about(409, "Conflict", res, name, format!("Operation cannot be fulfilled on {gr} \"{name}\": the object has been modified; please apply your changes to the latest version and try again")));
+            }
+        }
+        self.store_update(res, &ns, name, &old, &mut obj, dry_run)?;
+        Ok(obj)
+    }
+
+    /// DELETE one object; returns the deleted object.
+    pub fn delete(
+        &mut self,
+        res: &Resource,
+        ns: &str,
+        name: &str,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        let key = (ns.to_string(), name.to_string());
+        let obj = self.get(res, ns, name)?;
+        if !dry_run {
+            if let Some(m) = self.objects.get_mut(&Self::key(res)) {
+                m.remove(&key);
+            }
+            if res.kind == "Namespace" {
+                for m in self.objects.values_mut() {
+                    m.retain(|(ons, _), _| ons != name);
+                }
+            }
+            self.revision += 1;
+        }
+        Ok(obj)
+    }
+}
+
+impl ApiError {
+    fn with_name(mut self, res: &Resource, name: &str) -> ApiError {
+        self.details = Some(json!({"name": name, "group": res.group, "kind": res.plural}));
+        self
+    }
+}
+
+fn has_spec(res: &Resource) -> bool {
+    !matches!(
+        res.kind.as_str(),
+        "ConfigMap" | "Secret" | "ServiceAccount" | "Endpoints" | "Event" | "Namespace"
+    )
+}
+
+fn obj_map(v: &mut Value) -> &mut Map<String, Value> {
+    if !v.is_object() {
+        *v = Value::Object(Map::new());
+    }
+    match v {
+        Value::Object(m) => m,
+        _ => unreachable!("just made an object"),
+    }
+}
+
+/// Most nesting levels a merge patch may have.
+const MAX_DEPTH: usize = 100;
+
+/// RFC 7386 JSON merge patch.
+pub fn merge_patch(target: &mut Value, patch: &Value, depth: usize) -> Result<(), ApiError> {
+    if depth > MAX_DEPTH {
+        return Err(ApiError::bad_request("merge patch nested too deeply"));
+    }
+    let Value::Object(p) = patch else {
+        *target = patch.clone();
+        return Ok(());
+    };
+    let t = obj_map(target);
+    for (k, v) in p {
+        if v.is_null() {
+            t.remove(k);
+        } else {
+            merge_patch(t.entry(k.clone()).or_insert(Value::Null), v, depth + 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// One requirement of a selector (`k=v`, `k==v`, `k!=v`, `k`, `!k`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Requirement {
+    Eq(String, String),
+    NotEq(String, String),
+    Exists(String),
+    NotExists(String),
+}
+
+fn parse_selector(s: &str) -> Result<Vec<Requirement>, ApiError> {
+    let mut out = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if part.contains(" in ") || part.contains(" notin ") || part.contains('(') {
+            return Err(ApiError::bad_request(&format!(
+                "unable to parse requirement {part:?}: set-based selectors are not supported by the hke simulator"
+            )));
+        }
+        let r = if let Some((k, v)) = part.split_once("!=") {
+            Requirement::NotEq(k.trim().into(), v.trim().into())
+        } else if let Some((k, v)) = part.split_once("==") {
+            Requirement::Eq(k.trim().into(), v.trim().into())
+        } else if let Some((k, v)) = part.split_once('=') {
+            Requirement::Eq(k.trim().into(), v.trim().into())
+        } else if let Some(k) = part.strip_prefix('!') {
+            Requirement::NotExists(k.trim().into())
+        } else {
+            Requirement::Exists(part.into())
+        };
+        out.push(r);
+    }
+    Ok(out)
+}
+
+impl Requirement {
+    fn check(&self, get: impl Fn(&str) -> Option<String>) -> bool {
+        match self {
+            Requirement::Eq(k, v) => get(k).as_deref() == Some(v.as_str()),
+            Requirement::NotEq(k, v) => get(k).as_deref() != Some(v.as_str()),
+            Requirement::Exists(k) => get(k).is_some(),
+            Requirement::NotExists(k) => get(k).is_none(),
+        }
+    }
+
+    fn matches_labels(&self, obj: &Value) -> bool {
+        self.check(|k| {
+            obj.pointer("/metadata/labels")
+                .and_then(|l| l.get(k))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+    }
+
+    fn matches_fields(&self, obj: &Value) -> bool {
+        self.check(|k| {
+            let ptr = format!("/{}", k.replace('.', "/"));
+            obj.pointer(&ptr).map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+        })
+    }
+}
+
+fn validate_name(name: &str) -> Result<(), &'static str> {
+    let ok = name.len() <= 253
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
+        && name
+            .bytes()
+            .last()
+            .is_some_and(|b| b.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character")
+    }
+}
+
+/// Five-character suffix for `generateName`, from Kubernetes' alphabet.
+fn suffix(n: u64) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5bd1_e995;
+    (0..5)
+        .map(|_| {
+            let c = ALPHABET[(x % ALPHABET.len() as u64) as usize] as char;
+            x /= ALPHABET.len() as u64;
+            c
+        })
+        .collect()
+}
+
+/// Current UTC time as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn now_rfc3339() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // civil-from-days (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_patch_follows_rfc7386() {
+        let mut t = json!({"a": "b", "c": {"d": "e", "f": "g"}});
+        merge_patch(&mut t, &json!({"a": "z", "c": {"f": null}}), 0).unwrap();
+        assert_eq!(t, json!({"a": "z", "c": {"d": "e"}}));
+    }
+
+    #[test]
+    fn selectors_filter_labels() {
+        let obj = json!({"metadata": {"labels": {"app": "x", "tier": "web"}}});
+        let sel = parse_selector("app=x,tier!=db,!missing").unwrap();
+        assert!(sel.iter().all(|r| r.matches_labels(&obj)));
+        let sel = parse_selector("app==y").unwrap();
+        assert!(!sel.iter().all(|r| r.matches_labels(&obj)));
+    }
+
+    #[test]
+    fn timestamps_are_rfc3339() {
+        let t = now_rfc3339();
+        assert_eq!(t.len(), 20);
+        assert!(t.ends_with('Z'));
+    }
+}

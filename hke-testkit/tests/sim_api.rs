@@ -1,0 +1,281 @@
+//! The simulator's HTTP API, driven by a raw HTTP client: discovery, CRUD, Status errors,
+//! auth, selectors, merge patch, dryRun, the request log.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use hke_testkit::sim::{Config, Simulator};
+use serde_json::{json, Value};
+
+fn call(
+    sim: &Simulator,
+    method: &str,
+    path: &str,
+    ct: &str,
+    body: &str,
+    token: Option<&str>,
+) -> (u16, Value) {
+    let mut s = TcpStream::connect(sim.addr()).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: {ct}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).expect("write");
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("read");
+    let (head, body) = out.split_once("\r\n\r\n").expect("response head");
+    let code: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("status");
+    (code, serde_json::from_str(body).expect("json body"))
+}
+
+fn get(sim: &Simulator, path: &str) -> (u16, Value) {
+    call(sim, "GET", path, "application/json", "", None)
+}
+
+const CM: &str = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c1","labels":{"app":"a"}},"data":{"k":"v"}}"#;
+
+#[test]
+fn version_and_discovery() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let (c, v) = get(&sim, "/version");
+    assert_eq!((c, v["major"].as_str()), (200, Some("1")));
+    let (_, apis) = get(&sim, "/apis");
+    let names: Vec<&str> = apis["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|g| g["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"apps") && names.contains(&"batch"),
+        "{names:?}"
+    );
+    let (_, apps) = get(&sim, "/apis/apps/v1");
+    let dep = apps["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "deployments")
+        .unwrap();
+    assert_eq!(dep["kind"], "Deployment");
+    assert_eq!(dep["namespaced"], true);
+    assert_eq!(get(&sim, "/apis/nope/v1").0, 404);
+}
+
+#[test]
+fn create_get_conflict_and_status_errors() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let p = "/api/v1/namespaces/default/configmaps";
+    let (c, obj) = call(&sim, "POST", p, "application/json", CM, None);
+    assert_eq!(c, 201);
+    assert_eq!(obj["metadata"]["namespace"], "default");
+    assert!(obj["metadata"]["uid"]
+        .as_str()
+        .is_some_and(|u| !u.is_empty()));
+    let rv = obj["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (c, st) = call(&sim, "POST", p, "application/json", CM, None);
+    assert_eq!(
+        (c, st["reason"].as_str(), st["kind"].as_str()),
+        (409, Some("AlreadyExists"), Some("Status"))
+    );
+    assert_eq!(st["message"], "configmaps \"c1\" already exists");
+    let (c, st) = get(&sim, "/api/v1/namespaces/default/configmaps/nope");
+    assert_eq!((c, st["reason"].as_str()), (404, Some("NotFound")));
+    assert_eq!(st["message"], "configmaps \"nope\" not found");
+    // missing namespace
+    let (c, st) = call(
+        &sim,
+        "POST",
+        "/api/v1/namespaces/ghost/configmaps",
+        "application/json",
+        CM,
+        None,
+    );
+    assert_eq!(
+        (c, st["message"].as_str()),
+        (404, Some("namespaces \"ghost\" not found"))
+    );
+    // update with the current resourceVersion works, a stale one conflicts
+    let mut upd: Value = serde_json::from_str(CM).unwrap();
+    upd["metadata"]["resourceVersion"] = json!(rv);
+    upd["data"]["k"] = json!("w");
+    let (c, newer) = call(
+        &sim,
+        "PUT",
+        &format!("{p}/c1"),
+        "application/json",
+        &upd.to_string(),
+        None,
+    );
+    assert_eq!(c, 200);
+    assert_ne!(newer["metadata"]["resourceVersion"], json!(rv));
+    let (c, st) = call(
+        &sim,
+        "PUT",
+        &format!("{p}/c1"),
+        "application/json",
+        &upd.to_string(),
+        None,
+    );
+    assert_eq!((c, st["reason"].as_str()), (409, Some("Conflict")));
+    // invalid name
+    let bad = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Bad_Name"}}"#;
+    let (c, st) = call(&sim, "POST", p, "application/json", bad, None);
+    assert_eq!((c, st["reason"].as_str()), (422, Some("Invalid")));
+}
+
+#[test]
+fn generate_name_generation_selectors_patch_dry_run_delete() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let p = "/apis/apps/v1/namespaces/default/deployments";
+    let d = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"generateName":"web-","labels":{"tier":"web"}},"spec":{"replicas":1}}"#;
+    let (c, obj) = call(&sim, "POST", p, "application/json", d, None);
+    assert_eq!(c, 201);
+    let name = obj["metadata"]["name"].as_str().unwrap().to_string();
+    assert!(name.starts_with("web-") && name.len() == 9, "{name}");
+    assert_eq!(obj["metadata"]["generation"], 1);
+    let (c, patched) = call(
+        &sim,
+        "PATCH",
+        &format!("{p}/{name}"),
+        "application/merge-patch+json",
+        r#"{"spec":{"replicas":3}}"#,
+        None,
+    );
+    assert_eq!(c, 200);
+    assert_eq!(
+        (
+            patched["spec"]["replicas"].as_i64(),
+            patched["metadata"]["generation"].as_i64()
+        ),
+        (Some(3), Some(2))
+    );
+    // metadata-only change keeps the generation
+    let (_, p2) = call(
+        &sim,
+        "PATCH",
+        &format!("{p}/{name}"),
+        "application/merge-patch+json",
+        r#"{"metadata":{"labels":{"x":"y"}}}"#,
+        None,
+    );
+    assert_eq!(p2["metadata"]["generation"], 2);
+    let (_, l) = get(&sim, &format!("{p}?labelSelector=tier%3Dweb"));
+    assert_eq!(l["items"].as_array().map(Vec::len), Some(1));
+    let (_, l) = get(&sim, &format!("{p}?labelSelector=tier%3Ddb"));
+    assert_eq!(l["items"].as_array().map(Vec::len), Some(0));
+    let (_, l) = get(
+        &sim,
+        &format!("/apis/apps/v1/deployments?fieldSelector=metadata.name%3D{name}"),
+    );
+    assert_eq!(l["items"].as_array().map(Vec::len), Some(1));
+    // unsupported patch type is a clear 415
+    let (c, st) = call(
+        &sim,
+        "PATCH",
+        &format!("{p}/{name}"),
+        "application/strategic-merge-patch+json",
+        "{}",
+        None,
+    );
+    assert_eq!(
+        (c, st["reason"].as_str()),
+        (415, Some("UnsupportedMediaType"))
+    );
+    // dryRun leaves the store alone
+    let (c, _) = call(
+        &sim,
+        "DELETE",
+        &format!("{p}/{name}?dryRun=All"),
+        "application/json",
+        "",
+        None,
+    );
+    assert_eq!(c, 200);
+    assert!(sim
+        .object("apps/v1", "Deployment", "default", &name)
+        .is_some());
+    let (c, _) = call(
+        &sim,
+        "DELETE",
+        &format!("{p}/{name}"),
+        "application/json",
+        "",
+        None,
+    );
+    assert_eq!(c, 200);
+    assert!(sim
+        .object("apps/v1", "Deployment", "default", &name)
+        .is_none());
+    // the request log saw the patch body and content type
+    let log = sim.requests();
+    assert!(log.iter().any(|r| r.method == "PATCH"
+        && r.content_type.as_deref() == Some("application/merge-patch+json")
+        && r.body.contains("\"replicas\":3")));
+}
+
+#[test]
+fn bearer_tokens() {
+    let sim = Simulator::start(Config {
+        tokens: Some(vec!["good".into()]),
+    })
+    .unwrap();
+    let (c, st) = call(
+        &sim,
+        "GET",
+        "/api/v1/namespaces",
+        "application/json",
+        "",
+        None,
+    );
+    assert_eq!((c, st["reason"].as_str()), (401, Some("Unauthorized")));
+    let (c, _) = call(
+        &sim,
+        "GET",
+        "/api/v1/namespaces",
+        "application/json",
+        "",
+        Some("bad"),
+    );
+    assert_eq!(c, 401);
+    let (c, l) = call(
+        &sim,
+        "GET",
+        "/api/v1/namespaces",
+        "application/json",
+        "",
+        Some("good"),
+    );
+    assert_eq!(c, 200);
+    assert!(l["items"].as_array().is_some_and(|i| i.len() >= 4));
+    let none = Simulator::start(Config {
+        tokens: Some(vec![]),
+    })
+    .unwrap();
+    assert_eq!(
+        call(
+            &none,
+            "GET",
+            "/version",
+            "application/json",
+            "",
+            Some("good")
+        )
+        .0,
+        401
+    );
+    assert!(sim.kubeconfig().contains("token: \"good\""));
+}
