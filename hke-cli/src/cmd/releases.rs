@@ -319,7 +319,9 @@ pub fn status(a: &StatusArgs) -> ExitCode {
     let run = || -> Result<String, String> {
         let format = Format::parse(&a.output)?;
         let (storage, _) = a.cluster.storage(false)?;
-        let r = revision(&storage, &a.name, a.revision)?;
+        let mut r = revision(&storage, &a.name, a.revision)?;
+        // As helm, the chart is left out of status output.
+        r.chart = None;
         Ok(match format {
             Format::Table => print::status_text(
                 &r,
