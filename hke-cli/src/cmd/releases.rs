@@ -6,7 +6,7 @@ use super::fail;
 use clap::{Args, Subcommand};
 use hke_core::release::print::{self, Format, StatusOptions};
 use hke_core::release::{Release, Status};
-use hke_core::storage::{Storage, StorageError};
+use hke_core::storage::{Header, Storage, StorageError};
 use std::process::ExitCode;
 
 /// `hke list`.
@@ -168,14 +168,22 @@ fn list_inner(a: &ListArgs) -> Result<String, String> {
         None => None,
     };
     let (storage, _) = a.cluster.storage(a.all_namespaces)?;
-    let mut rels: Vec<Release> = storage
-        .list_releases()
-        .map_err(storage_error)?
-        .into_iter()
-        .filter(|r| filter.as_ref().is_none_or(|f| f.is_match(&r.name)))
-        .collect();
     let states = state_mask(a);
     let only_superseded = states.as_ref().is_some_and(|s| s == &[Status::Superseded]);
+    // Choose by the storage labels first (latest revision per release, then state), so
+    // only the records shown are decoded; if one of those cannot be decoded, take Helm's
+    // path (decode everything, skip what fails).
+    let chosen = storage.driver.list_chosen(&|headers| {
+        choose_latest(headers, only_superseded, states.as_deref(), filter.as_ref())
+    });
+    let mut rels: Vec<Release> = match chosen {
+        Ok(r) => r,
+        Err(StorageError::Decode(_)) => storage.list_releases().map_err(storage_error)?,
+        Err(e) => return Err(storage_error(e)),
+    }
+    .into_iter()
+    .filter(|r| filter.as_ref().is_none_or(|f| f.is_match(&r.name)))
+    .collect();
     if !only_superseded {
         rels = latest_only(rels);
     }
@@ -201,6 +209,41 @@ fn list_inner(a: &ListArgs) -> Result<String, String> {
         });
     }
     print::list(&rels, format, a.no_headers, a.time_format.as_deref())
+}
+
+/// Which records `hke list` decodes: per namespace and name the highest revision (all
+/// revisions when only superseded ones are asked for), in one of the shown states.
+fn choose_latest(
+    headers: &[Header],
+    all_revisions: bool,
+    states: Option<&[Status]>,
+    filter: Option<&regex::Regex>,
+) -> Vec<bool> {
+    let version = |h: &Header| {
+        h.labels
+            .get("version")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let name = |h: &Header| h.labels.get("name").cloned().unwrap_or_default();
+    let mut latest: std::collections::HashMap<(String, String), i64> = Default::default();
+    for h in headers {
+        let slot = latest
+            .entry((h.namespace.clone(), name(h)))
+            .or_insert(i64::MIN);
+        *slot = (*slot).max(version(h));
+    }
+    headers
+        .iter()
+        .map(|h| {
+            let is_latest =
+                all_revisions || latest.get(&(h.namespace.clone(), name(h))) == Some(&version(h));
+            let status = Status::parse(h.labels.get("status").map(String::as_str).unwrap_or(""));
+            is_latest
+                && states.is_none_or(|s| s.contains(&status))
+                && filter.is_none_or(|f| f.is_match(&name(h)))
+        })
+        .collect()
 }
 
 /// The statuses to show (`None`: all, for `--all`).

@@ -100,6 +100,19 @@ impl Resource {
         }
     }
 
+    /// The collection's URL path (`/api/v1/namespaces/NS/secrets`, `/apis/G/V/...`).
+    pub fn url_path(&self, namespace: Option<&str>) -> String {
+        let base = if self.group.is_empty() {
+            format!("/api/{}", self.version)
+        } else {
+            format!("/apis/{}/{}", self.group, self.version)
+        };
+        match namespace {
+            Some(ns) => format!("{base}/namespaces/{ns}/{}", self.plural),
+            None => format!("{base}/{}", self.plural),
+        }
+    }
+
     fn api_resource(&self) -> ApiResource {
         let api_version = if self.group.is_empty() {
             self.version.clone()
@@ -233,10 +246,25 @@ impl KubeClient {
         namespace: Option<&str>,
         label_selector: &str,
     ) -> Result<Vec<Value>, KubeError> {
-        let api = self.api(res, namespace);
+        // The list is read straight into JSON values (no typed intermediate): listing
+        // thousands of release records is what `hke list` spends its time on.
         let lp = ListParams::default().labels(label_selector);
-        let list = self.call(&res.plural, || api.list(&lp))?;
-        list.items.into_iter().map(to_value).collect()
+        let req = kube::core::Request::new(res.url_path(namespace))
+            .list(&lp)
+            .map_err(|e| KubeError::Transport(e.to_string()))?;
+        let mut list: Value =
+            self.call(&res.plural, || self.client.request::<Value>(req.clone()))?;
+        let items = match list.get_mut("items").map(Value::take) {
+            Some(Value::Array(items)) => items,
+            Some(Value::Null) | None => Vec::new(),
+            Some(other) => {
+                return Err(KubeError::Transport(format!(
+                    "the list of {} has items that are not a list: {other}",
+                    res.plural
+                )))
+            }
+        };
+        Ok(items)
     }
 
     /// Creates an object.

@@ -33,6 +33,40 @@ pub trait Driver: Send + Sync {
     fn list(&self, filter: &dyn Fn(&Release) -> bool) -> Result<Vec<Release>, StorageError>;
     /// Records whose labels hold every pair; [`StorageError::NotFound`] if none.
     fn query(&self, labels: &BTreeMap<String, String>) -> Result<Vec<Release>, StorageError>;
+
+    /// Every record `choose` picks by its namespace and storage labels (`name`, `status`,
+    /// `version`, ...), decoding only those: listing many releases reads the labels of
+    /// all revisions but decodes one per release. `Err(chosen key)` when a chosen record
+    /// cannot be decoded, so that the caller can fall back to [`Driver::list`] (which
+    /// skips such records, as Helm does).
+    fn list_chosen(
+        &self,
+        choose: &dyn Fn(&[Header]) -> Vec<bool>,
+    ) -> Result<Vec<Release>, StorageError> {
+        let all = self.list(&|_| true)?;
+        let headers: Vec<Header> = all
+            .iter()
+            .map(|r| Header {
+                namespace: r.namespace.clone(),
+                labels: system_labels(r),
+            })
+            .collect();
+        let keep = choose(&headers);
+        Ok(all
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(r, k)| k.then_some(r))
+            .collect())
+    }
+}
+
+/// What [`Driver::list_chosen`] shows of a record before decoding it.
+#[derive(Clone, Debug)]
+pub struct Header {
+    /// The namespace of the storage object.
+    pub namespace: String,
+    /// Its labels (`name`, `owner`, `status`, `version`, custom ones).
+    pub labels: BTreeMap<String, String>,
 }
 
 /// Which object kind an [`ObjectDriver`] stores records in.
@@ -320,6 +354,34 @@ impl Driver for ObjectDriver {
             .filter_map(|o| self.release_of(o).ok())
             .filter(|r| filter(r))
             .collect())
+    }
+
+    fn list_chosen(
+        &self,
+        choose: &dyn Fn(&[Header]) -> Vec<bool>,
+    ) -> Result<Vec<Release>, StorageError> {
+        let sel = BTreeMap::from([("owner".to_string(), "helm".to_string())]);
+        let objs = self
+            .store
+            .list(&sel)
+            .map_err(Self::api("list: failed to list"))?;
+        let headers: Vec<Header> = objs
+            .iter()
+            .map(|o| Header {
+                namespace: o
+                    .pointer("/metadata/namespace")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                labels: object_labels(o),
+            })
+            .collect();
+        let keep = choose(&headers);
+        objs.iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|(o, _)| self.release_of(o))
+            .collect()
     }
 
     fn query(&self, labels: &BTreeMap<String, String>) -> Result<Vec<Release>, StorageError> {

@@ -13,7 +13,7 @@ pub mod driver;
 
 pub use codec::{decode_release, encode_release};
 pub use driver::{
-    Driver, DriverKind, MemoryDriver, MemoryObjects, ObjectDriver, ObjectError, ObjectStore,
+    Driver, DriverKind, Header, MemoryDriver, MemoryObjects, ObjectDriver, ObjectError, ObjectStore,
 };
 
 use crate::release::{Release, Status};
