@@ -6,6 +6,7 @@
 //!    client); `helm3 list/history/status/get manifest` read them, and print what hke
 //!    prints.
 //!
+//! Release names are distinct across namespaces: helm orders equal names at random.
 //! Skips with a printed reason when helm3 is not installed.
 
 use hke_core::kube::{ConnectOptions, KubeClient, KubeObjects, Resource};
@@ -77,7 +78,7 @@ fn hke_reads_what_helm_writes_and_helm_reads_what_hke_writes() {
     for (name, ns, extra) in [
         ("web", "default", "--set replicaCount=3"),
         ("api", "default", ""),
-        ("web", "kube-public", "--set config.greeting=hi"),
+        ("site", "kube-public", "--set config.greeting=hi"),
     ] {
         let mut args = vec![
             "install",
@@ -108,7 +109,7 @@ fn hke_reads_what_helm_writes_and_helm_reads_what_hke_writes() {
             "status web",
             "status web -o json",
             "status web -o yaml",
-            "status web -n kube-public --show-desc",
+            "status site -n kube-public --show-desc",
             "get manifest web",
             "get values web",
             "get values web -o json",
