@@ -57,16 +57,14 @@ pub fn register(v: &mut Vec<Function>) {
             Ok(cert_value(dec(s(&a[0]))?, dec(s(&a[1]))?))
         }),
         f("bcrypt", &[Str], |a| {
-            bcrypt::hash(s(&a[0]), bcrypt::DEFAULT_COST)
-                .map(vs)
-                .map_err(|e| err(e.to_string()))
+            go_bcrypt(s(&a[0])).map(vs)
         }),
         f("htpasswd", &[Str, Str], |a| {
             let user = s(&a[0]);
             if user.contains(':') {
                 return Ok(vs(format!("invalid username: {user}")));
             }
-            let h = bcrypt::hash(s(&a[1]), bcrypt::DEFAULT_COST).map_err(|e| err(e.to_string()))?;
+            let h = go_bcrypt(s(&a[1]))?;
             Ok(vs(format!("{user}:{h}")))
         }),
         f("encryptAES", &[Str, Str], |a| {
@@ -122,6 +120,14 @@ impl Object for Certificate {
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
+}
+
+/// Go's `bcrypt.GenerateFromPassword(p, bcrypt.DefaultCost)` as Sprig calls it: cost 10,
+/// version `$2a$` (the crate's defaults, cost 12 and `$2b$`, are 4x slower and differ).
+fn go_bcrypt(password: &str) -> Result<String, FuncError> {
+    bcrypt::hash_with_result(password, 10)
+        .map(|h| h.format_for_version(bcrypt::Version::TwoA))
+        .map_err(|e| err(e.to_string()))
 }
 
 fn cert_value(cert: String, key: String) -> Value {
