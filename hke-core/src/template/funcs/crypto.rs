@@ -56,9 +56,7 @@ pub fn register(v: &mut Vec<Function>) {
             };
             Ok(cert_value(dec(s(&a[0]))?, dec(s(&a[1]))?))
         }),
-        f("bcrypt", &[Str], |a| {
-            go_bcrypt(s(&a[0])).map(vs)
-        }),
+        f("bcrypt", &[Str], |a| go_bcrypt(s(&a[0])).map(vs)),
         f("htpasswd", &[Str, Str], |a| {
             let user = s(&a[0]);
             if user.contains(':') {
