@@ -22,7 +22,9 @@ fuzz_target!(|data: &[u8]| {
         let _ = gojson::to_json(&v);
         // toYaml fails (prints nothing) on characters go-yaml cannot read back, and
         // folds NEL through its JSON step; everything else must read back as written.
-        let printable = !format!("{v}").contains('\u{85}');
+        // A map key `<<` is written as it is and read back as a merge (go-yaml does the
+        // same), so such values do not round trip by design.
+        let printable = !format!("{v}").contains('\u{85}') && !has_merge_key(&v);
         if !out.is_empty() && printable {
             match yaml::parse(&out, "roundtrip.yaml") {
                 Ok(back) => assert_eq!(back, v, "round trip of {text:?} via {out:?}"),
@@ -31,6 +33,16 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// Whether a map anywhere in `v` has the key `<<`.
+fn has_merge_key(v: &hke_core::value::Value) -> bool {
+    use hke_core::value::Value;
+    match v {
+        Value::Map(m) => m.iter().any(|(k, x)| k == "<<" || has_merge_key(x)),
+        Value::List(l) => l.iter().any(has_merge_key),
+        _ => false,
+    }
+}
 
 /// libyaml-safer 0.3 panics on some inputs (a tag followed by `,`, a block scalar ending
 /// the text without a line break); hke catches those panics and turns them into errors

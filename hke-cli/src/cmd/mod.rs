@@ -1,8 +1,10 @@
 //! One module per `hke` verb. Each exposes clap arguments and a `run` returning the
 //! process exit code; errors are printed as helm prints them (`Error: …` on stderr).
 
+pub mod cluster;
 pub mod locate;
 pub mod package;
+pub mod releases;
 pub mod show;
 pub mod template;
 

@@ -138,7 +138,9 @@ fn run(
         crate::values::coalesce::coalesce_values(&chart, &user, &mut warnings).map_err(|e| e.0);
     out.stderr.append(&mut warnings);
     let values = values?;
-    let _ = opts.skip_schema_validation;
+    if !opts.skip_schema_validation {
+        crate::values::schema::validate(&chart, &values)?;
+    }
     // renderResources: the kubeVersion gate, render, notes, manifests.
     chart
         .check_kube_version(&kube.version)

@@ -12,7 +12,7 @@
 //! Submodules: `metadata` (Chart.yaml decoding/validation), `ignore` (`.helmignore`),
 //! `gomatch` (Go's `filepath.Match`), `archive`, `directory`, `loader` (classification).
 
-mod archive;
+pub(crate) mod archive;
 mod directory;
 mod error;
 pub mod gomatch;

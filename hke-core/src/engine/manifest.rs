@@ -328,28 +328,9 @@ fn parse_go_atoi(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-/// Go's `%q` of a string (the subset Helm's messages need: printable text kept,
-/// quotes and backslashes escaped, control characters as `\n`, `\t`, `\x..`).
+/// Go's `%q` of a string (`strconv.Quote`).
 pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\x07' => out.push_str("\\a"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
-            '\x0b' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::template::funcs::conv::go_quote(s)
 }
 
 /// JSON's name for a value's type, as Go's `json.UnmarshalTypeError` prints it.

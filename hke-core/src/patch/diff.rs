@@ -2,8 +2,9 @@
 //! the patch that turns one into the other, with the option switches the two-way and
 //! three-way entry points use.
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use serde_json::{Map, Value};
 
@@ -40,11 +41,27 @@ pub(crate) fn diff_maps(
     }
     let mut patch = Map::new();
     let mut retain_keys: Vec<String> = Vec::new();
+    // Both maps iterate in key order: one merge walk pairs their keys (no lookups) and
+    // finds the keys only `original` has.
+    let mut only_original: Vec<&String> = Vec::new();
+    let mut originals = original.iter().peekable();
     for (key, mv) in modified {
         if opts.build_retain_keys && !mv.is_null() {
             retain_keys.push(key.clone());
         }
-        let Some(ov) = original.get(key) else {
+        let mut paired = None;
+        while let Some(&(ok, ov)) = originals.peek() {
+            match ok.cmp(key) {
+                std::cmp::Ordering::Less => only_original.push(ok),
+                std::cmp::Ordering::Equal => paired = Some(ov),
+                std::cmp::Ordering::Greater => break,
+            }
+            originals.next();
+            if paired.is_some() {
+                break;
+            }
+        }
+        let Some(ov) = paired else {
             if !opts.ignore_changes_and_additions {
                 patch.insert(key.clone(), mv.clone());
             }
@@ -84,10 +101,9 @@ pub(crate) fn diff_maps(
         }
     }
     if !opts.ignore_deletions {
-        for key in original.keys() {
-            if !modified.contains_key(key) {
-                patch.insert(key.clone(), Value::Null);
-            }
+        only_original.extend(originals.map(|(k, _)| k));
+        for key in only_original {
+            patch.insert(key.clone(), Value::Null);
         }
     }
     if !retain_keys.is_empty()
@@ -383,22 +399,26 @@ fn fused_string_keyed_diff(
     opts: DiffOptions,
     depth: usize,
 ) -> Option<ListDiff> {
-    let mut opos: HashMap<&str, usize> = HashMap::with_capacity(original.len());
     let mut okeys: Vec<&str> = Vec::with_capacity(original.len());
-    for (i, v) in original.iter().enumerate() {
+    for v in original {
         let Value::String(k) = v.as_object()?.get(merge_key)? else {
             return None;
         };
-        if opos.insert(k.as_str(), i).is_some() {
-            return None;
-        }
         okeys.push(k);
     }
+    if !all_distinct(&okeys) {
+        return None;
+    }
+    // Lists usually keep their order between versions: an element is first looked for at
+    // its own position, and the key index is built only when that fails.
+    let mut opos: Option<HashMap<&str, usize>> = None;
+    let mut mkey_strs: Vec<&str> = Vec::with_capacity(modified.len());
     let mut matched = vec![false; original.len()];
-    let mut seen: HashSet<&str> = HashSet::with_capacity(modified.len());
     let mut patch = Vec::new();
     let mut order_same = original.len() == modified.len();
-    let mut set_order = Vec::with_capacity(if opts.set_element_order {
+    // Keys of `modified` in order; `$setElementOrder` is built from them only when the
+    // patch needs it (building 10k one-key maps that are then dropped dominated large lists).
+    let mut mkeys: Vec<&Value> = Vec::with_capacity(if opts.set_element_order {
         modified.len()
     } else {
         0
@@ -409,16 +429,19 @@ fn fused_string_keyed_diff(
         let Value::String(k) = key_value else {
             return None;
         };
-        if !seen.insert(k.as_str()) {
-            return None;
-        }
+        mkey_strs.push(k);
         if opts.set_element_order {
-            let mut m = Map::new();
-            m.insert(merge_key.to_string(), key_value.clone());
-            set_order.push(Value::Object(m));
+            mkeys.push(key_value);
         }
-        match opos.get(k.as_str()) {
-            Some(&i) => {
+        let found = if okeys.get(j) == Some(&k.as_str()) {
+            Some(j)
+        } else {
+            opos.get_or_insert_with(|| okeys.iter().enumerate().map(|(i, k)| (*k, i)).collect())
+                .get(k.as_str())
+                .copied()
+        };
+        match found {
+            Some(i) => {
                 *matched.get_mut(i)? = true;
                 order_same &= i == j;
                 let Some(Value::Object(om)) = original.get(i) else {
@@ -438,6 +461,9 @@ fn fused_string_keyed_diff(
             }
         }
     }
+    if !all_distinct(&mkey_strs) {
+        return None;
+    }
     if !opts.ignore_deletions {
         let mut gone: Vec<usize> = (0..original.len())
             .filter(|&i| !matched.get(i).copied().unwrap_or(true))
@@ -456,10 +482,32 @@ fn fused_string_keyed_diff(
     let wanted = opts.set_element_order
         && ((!opts.ignore_changes_and_additions && (!patch.is_empty() || !order_same))
             || (!opts.ignore_deletions && !patch.is_empty()));
-    if !wanted {
-        set_order = Vec::new();
-    }
+    let set_order = if wanted {
+        mkeys
+            .into_iter()
+            .map(|k| {
+                let mut m = Map::new();
+                m.insert(merge_key.to_string(), k.clone());
+                Value::Object(m)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Some((patch, Vec::new(), set_order))
+}
+
+/// Whether no string occurs twice. Compares 64-bit hashes in a sorted array (cache
+/// friendly on long lists) and confirms a repeated hash with the strings themselves.
+fn all_distinct(keys: &[&str]) -> bool {
+    let state = foldhash::fast::FixedState::default();
+    let mut hashes: Vec<u64> = keys.iter().map(|k| state.hash_one(k)).collect();
+    hashes.sort_unstable();
+    if hashes.windows(2).all(|w| w.first() != w.get(1)) {
+        return true;
+    }
+    let mut seen: HashSet<&str> = HashSet::with_capacity(keys.len());
+    keys.iter().all(|k| seen.insert(k))
 }
 
 /// The merge key of every element; each must be a map holding it.

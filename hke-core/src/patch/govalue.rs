@@ -6,8 +6,8 @@
 //! in-place swap-with-last loop, and (through Go's slice aliasing) can let that loop rewrite
 //! the list it was appended to. This module reproduces each of those behaviours.
 
+use foldhash::{HashSet, HashSetExt};
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use serde_json::Value;
 

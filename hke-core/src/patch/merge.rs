@@ -2,7 +2,7 @@
 //! document (server-side semantics), and combining the two partial patches of a three-way
 //! diff (client-side semantics, where directives are carried instead of executed).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use serde_json::{Map, Value};
 
@@ -171,54 +171,79 @@ fn insert_new(
     mut pv: Value,
     opts: MergeOptions,
 ) -> Result<(), PatchError> {
-    // The cleaning below recurses through the whole new value.
-    super::check_depth(&pv).map_err(|e| e.within(&k))?;
-    if opts.ignore_unmatched_nulls {
-        discard_nulls(&mut pv);
-    }
-    if let Some(v) = remove_directives(pv) {
-        original.insert(k, v);
+    let keep =
+        clean_new_value(&mut pv, opts.ignore_unmatched_nulls, 0).map_err(|e| e.within(&k))?;
+    if keep {
+        original.insert(k, pv);
     }
     Ok(())
 }
 
-/// `discardNullValuesFromPatch`: drop null map members at every depth (maps inside lists
-/// too; null list members stay).
-pub(crate) fn discard_nulls(v: &mut Value) {
+/// Prepares a value the original lacks for insertion, in one walk: checks its depth, then
+/// at every level (as Go's two passes would) drops null map members when `discard_nulls`
+/// (`discardNullValuesFromPatch`) and removes `$patch` maps (`removeDirectives`).
+/// `Ok(false)` when the value itself is a `$patch` map.
+fn clean_new_value(v: &mut Value, discard_nulls: bool, depth: usize) -> Result<bool, PatchError> {
+    if depth > super::MAX_DEPTH {
+        return Err(PatchError::TooDeep(super::MAX_DEPTH));
+    }
     match v {
         Value::Object(m) => {
-            m.retain(|_, x| !x.is_null());
-            for x in m.values_mut() {
-                discard_nulls(x);
+            if discard_nulls {
+                m.retain(|_, x| !x.is_null());
             }
+            if m.contains_key("$patch") {
+                // Dropped, but its depth still counts.
+                super::check_depth_from(v, depth)?;
+                return Ok(false);
+            }
+            let mut result = Ok(());
+            m.retain(|_, x| match clean_new_value(x, discard_nulls, depth + 1) {
+                Ok(keep) => keep,
+                Err(e) => {
+                    result = Err(e);
+                    true
+                }
+            });
+            result.map(|()| true)
         }
         Value::Array(a) => {
-            for x in a.iter_mut() {
-                discard_nulls(x);
-            }
+            let mut result = Ok(());
+            a.retain_mut(|x| match clean_new_value(x, discard_nulls, depth + 1) {
+                Ok(keep) => keep,
+                Err(e) => {
+                    result = Err(e);
+                    true
+                }
+            });
+            result.map(|()| true)
         }
-        _ => {}
+        _ => Ok(true),
     }
 }
 
 /// `removeDirectives`: `None` when the value itself is a `$patch` map; nested `$patch` maps
 /// are removed from maps and lists.
-pub(crate) fn remove_directives(v: Value) -> Option<Value> {
+pub(crate) fn remove_directives(mut v: Value) -> Option<Value> {
+    strip_directives(&mut v).then_some(v)
+}
+
+/// [`remove_directives`] in place (no map or list is rebuilt): `false` when `v` itself is a
+/// `$patch` map and must go.
+fn strip_directives(v: &mut Value) -> bool {
     match v {
         Value::Object(m) => {
             if m.contains_key("$patch") {
-                return None;
+                return false;
             }
-            let cleaned = m
-                .into_iter()
-                .filter_map(|(k, x)| remove_directives(x).map(|x| (k, x)))
-                .collect();
-            Some(Value::Object(cleaned))
+            m.retain(|_, x| strip_directives(x));
+            true
         }
-        Value::Array(a) => Some(Value::Array(
-            a.into_iter().filter_map(remove_directives).collect(),
-        )),
-        other => Some(other),
+        Value::Array(a) => {
+            a.retain_mut(strip_directives);
+            true
+        }
+        _ => true,
     }
 }
 
@@ -315,10 +340,10 @@ fn merge_element_order(
         let (merged, server_order_list) = match (original_list, patch_list) {
             (Some(o), None) => (o.clone(), o),
             (None, Some(p)) => {
-                let p = Value::Array(p);
-                super::check_depth(&p).map_err(|e| e.within(&field))?;
-                let cleaned = match remove_directives(p) {
-                    Some(Value::Array(a)) => a,
+                let mut p = Value::Array(p);
+                clean_new_value(&mut p, false, 0).map_err(|e| e.within(&field))?;
+                let cleaned = match p {
+                    Value::Array(a) => a,
                     _ => Vec::new(),
                 };
                 (cleaned, Vec::new())

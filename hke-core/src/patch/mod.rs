@@ -181,6 +181,11 @@ fn document(v: &Value) -> Result<Option<&Map<String, Value>>, PatchError> {
 }
 
 pub(crate) fn check_depth(v: &Value) -> Result<(), PatchError> {
+    check_depth_from(v, 0)
+}
+
+/// [`check_depth`] of a value found at `depth`.
+pub(crate) fn check_depth_from(v: &Value, depth: usize) -> Result<(), PatchError> {
     fn walk(v: &Value, depth: usize) -> bool {
         if depth > MAX_DEPTH {
             return false;
@@ -191,7 +196,7 @@ pub(crate) fn check_depth(v: &Value) -> Result<(), PatchError> {
             _ => true,
         }
     }
-    if walk(v, 0) {
+    if walk(v, depth) {
         Ok(())
     } else {
         Err(PatchError::TooDeep(MAX_DEPTH))

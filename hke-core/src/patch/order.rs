@@ -6,7 +6,7 @@
 //! merge-key value (or primitive value) to its first position, so ordering stays
 //! O(n log n).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use serde_json::Value;
 

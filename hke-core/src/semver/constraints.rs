@@ -36,13 +36,13 @@ macro_rules! cv {
     };
 }
 
-fn compile(pattern: &str) -> regex::Regex {
+fn compile(pattern: &str) -> regex_lite::Regex {
     // Only ever called with the constant patterns below, which the unit tests compile.
-    regex::Regex::new(pattern).expect("constant semver constraint pattern")
+    regex_lite::Regex::new(pattern).expect("constant semver constraint pattern")
 }
 
 /// One `OP VERSION` pair, anchored (`constraintRegex`).
-static CONSTRAINT_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+static CONSTRAINT_RE: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
     compile(concat!(
         "^",
         ws!(),
@@ -59,7 +59,7 @@ static CONSTRAINT_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
 });
 
 /// A hyphen range `A - B` (`constraintRangeRegex`).
-static RANGE_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+static RANGE_RE: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
     compile(concat!(
         ws!(),
         "*(",
@@ -77,11 +77,11 @@ static RANGE_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
 });
 
 /// Finds each `OP VERSION` pair of an alternative (`findConstraintRegex`).
-static FIND_RE: LazyLock<regex::Regex> =
+static FIND_RE: LazyLock<regex_lite::Regex> =
     LazyLock::new(|| compile(concat!("(", ops!(), ")", ws!(), "*(", cv!(), ")")));
 
 /// Validates one alternative (`validConstraintRegex`).
-static VALID_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+static VALID_RE: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
     compile(concat!(
         "^(",
         ws!(),

@@ -6,9 +6,9 @@ use std::fmt;
 use std::sync::LazyLock;
 
 /// Masterminds' `semVerRegex`, anchored (`versionRegex`).
-static VERSION_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+static VERSION_RE: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
     // A constant pattern: it compiles, as the unit tests show.
-    regex::Regex::new(concat!(
+    regex_lite::Regex::new(concat!(
         r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?",
         r"(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?",
         r"(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$"

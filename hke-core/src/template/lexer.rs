@@ -140,6 +140,7 @@ pub fn lex(src: &str) -> Vec<Item> {
         pos: 0,
         items: Vec::new(),
         paren_depth: 0,
+        line_mark: (0, 1),
     };
     lx.run();
     lx.items
@@ -151,14 +152,25 @@ struct Lexer<'a> {
     pos: usize,
     items: Vec<Item>,
     paren_depth: usize,
+    /// A position and its line, where [`Lexer::line_at`] counts on from.
+    line_mark: (usize, usize),
 }
 
 impl<'a> Lexer<'a> {
-    fn line_at(&self, pos: usize) -> usize {
-        1 + self.b[..pos.min(self.b.len())]
-            .iter()
-            .filter(|c| **c == b'\n')
-            .count()
+    /// The 1-based line of `pos`. Items are emitted in (almost always) increasing
+    /// positions, so lines are counted on from the previous answer, not from the start.
+    fn line_at(&mut self, pos: usize) -> usize {
+        let pos = pos.min(self.b.len());
+        let (mut from, mut line) = self.line_mark;
+        if pos < from {
+            (from, line) = (0, 1);
+        }
+        line += self
+            .b
+            .get(from..pos)
+            .map_or(0, |s| s.iter().filter(|c| **c == b'\n').count());
+        self.line_mark = (pos, line);
+        line
     }
 
     fn emit(&mut self, tok: Tok, pos: usize) {
@@ -671,6 +683,20 @@ mod tests {
 
     fn toks(src: &str) -> Vec<Tok> {
         lex(src).into_iter().map(|i| i.tok).collect()
+    }
+
+    #[test]
+    fn every_item_has_the_line_of_its_position() {
+        let src = "a\n{{ x }}\nb\n{{- y -}}\n\n  c {{/* two\nlines */}} {{ \"s\"\n| z }}\n";
+        let items = lex(src);
+        assert!(items.len() > 8);
+        for it in &items {
+            let want = 1 + src.as_bytes()[..it.pos.min(src.len())]
+                .iter()
+                .filter(|c| **c == b'\n')
+                .count();
+            assert_eq!(it.line, want, "{:?} at {}", it.tok, it.pos);
+        }
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! - [`strvals`]: the `--set` family of parsers.
 //! - [`coalesce`]: chart defaults ⟵ user values, globals, warnings.
 //! - [`dependencies`]: aliases, conditions, tags, import-values.
+//! - [`schema`]: `values.schema.json` validation with Helm's report layout.
 //! - [`ValueOptions::merge_values`]: the user values map, in Helm's category order.
 
 pub mod coalesce;
 pub mod dependencies;
+pub mod schema;
 pub mod strvals;
 
 use crate::value::{Map, Value};

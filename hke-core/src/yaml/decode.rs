@@ -1063,7 +1063,7 @@ pub(crate) fn base64_std_decode(s: &str) -> Option<Vec<u8>> {
         })
     }
     let clean: Vec<u8> = s.bytes().filter(|&b| b != b'\r' && b != b'\n').collect();
-    if clean.len() % 4 != 0 {
+    if !clean.len().is_multiple_of(4) {
         return None;
     }
     let mut out = Vec::with_capacity(clean.len() / 4 * 3);

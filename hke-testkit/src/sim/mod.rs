@@ -9,6 +9,7 @@
 //! See `hke-testkit/README.md` for what the simulator does not do.
 
 pub mod http;
+pub mod proto;
 pub mod resources;
 pub mod store;
 
@@ -300,6 +301,18 @@ fn object_request(
     let ns = if res.namespaced { ns } else { None };
     let dry_run = req.param("dryRun").is_some_and(|d| d == "All");
     let parse_body = || -> Result<Value, ApiError> {
+        if req
+            .header("content-type")
+            .is_some_and(|t| t.starts_with(proto::CONTENT_TYPE))
+        {
+            return proto::decode(&req.body).map_err(|e| {
+                ApiError::new(
+                    415,
+                    "UnsupportedMediaType",
+                    &format!("the protobuf body cannot be read: {e}"),
+                )
+            });
+        }
         serde_json::from_slice(&req.body)
             .map_err(|e| ApiError::bad_request(&format!("the request body is not valid JSON: {e}")))
     };

@@ -345,7 +345,31 @@ fn base64_decode(s: &str) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// Compiled patterns kept per thread: charts call the regex functions with the same
+/// few patterns many times, and compiling one costs far more than matching.
+const REGEX_CACHE_ENTRIES: usize = 256;
+
+thread_local! {
+    static REGEX_CACHE: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 fn re(pattern: &str) -> Result<regex::Regex, FuncError> {
+    if let Some(r) = REGEX_CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(r);
+    }
+    let r = compile_re(pattern)?;
+    REGEX_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= REGEX_CACHE_ENTRIES {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), r.clone());
+    });
+    Ok(r)
+}
+
+fn compile_re(pattern: &str) -> Result<regex::Regex, FuncError> {
     regex::Regex::new(pattern).map_err(|e| {
         err(format!(
             "regexp: Compile({}): {}",
@@ -644,32 +668,9 @@ fn path_dir(p: &str) -> String {
     path_clean(dir)
 }
 
-/// Go's `path.Clean`.
+/// Go's `path.Clean` (shared with the chart loader).
 pub fn path_clean(p: &str) -> String {
-    if p.is_empty() {
-        return ".".into();
-    }
-    let rooted = p.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|l| *l != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
-    }
+    crate::chart::archive::go_clean(p)
 }
 
 fn path_ext(p: &str) -> String {

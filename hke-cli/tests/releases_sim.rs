@@ -1,0 +1,191 @@
+//! Release records are hke's contract with helm, both ways, against the API simulator:
+//!
+//! 1. real `helm3` installs releases; `hke list/history/status/get` print exactly what
+//!    `helm` prints for the same commands (every output format);
+//! 2. hke writes records through its storage API (Secret driver over the cluster
+//!    client); `helm3 list/history/status/get manifest` read them, and print what hke
+//!    prints.
+//!
+//! Release names are distinct across namespaces: helm orders equal names at random.
+//! Skips with a printed reason when helm3 is not installed.
+
+use hke_core::kube::{ConnectOptions, KubeClient, KubeObjects, Resource};
+use hke_core::release::{ChartRecord, GoTime, Info, Release, Status};
+use hke_core::storage::{DriverKind, ObjectDriver, Storage};
+use hke_testkit::sim::{Config, Simulator};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+fn hke() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_hke"))
+}
+
+fn run(bin: &Path, args: &[&str], kubeconfig: &Path) -> String {
+    let out = Command::new(bin)
+        .args(args)
+        .env("KUBECONFIG", kubeconfig)
+        .env_remove("HELM_DRIVER")
+        .env_remove("HELM_NAMESPACE")
+        .env("HOME", kubeconfig.parent().unwrap_or(Path::new("/tmp")))
+        .output()
+        .expect("run");
+    format!(
+        "{}{}rc {}\n",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        out.status.code().unwrap_or(-1)
+    )
+}
+
+fn demo_chart() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/demo")
+}
+
+fn compare(helm: &Path, kubeconfig: &Path, commands: &[&str]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for c in commands {
+        let args: Vec<&str> = c.split_whitespace().collect();
+        let h = run(helm, &args, kubeconfig);
+        let k = run(&hke(), &args, kubeconfig);
+        if h != k {
+            failures.push(format!("`{c}`:\n--- helm\n{h}--- hke\n{k}"));
+        }
+    }
+    println!(
+        "{}/{} commands print the same as helm3",
+        commands.len() - failures.len(),
+        commands.len()
+    );
+    failures
+}
+
+#[test]
+fn hke_reads_what_helm_writes_and_helm_reads_what_hke_writes() {
+    let Some(helm) = hke_testkit::helm3() else {
+        println!("skipped: helm3 not installed (run ../shared/tools/get-helm.sh)");
+        return;
+    };
+    let sim = Simulator::start(Config::default()).expect("simulator");
+    let dir = std::env::temp_dir().join(format!("hke-releases-sim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let kc = dir.join("kubeconfig");
+    sim.write_kubeconfig(&kc).expect("kubeconfig");
+    let chart = demo_chart();
+    let chart = chart.to_str().expect("path");
+
+    // 1. helm writes.
+    for (name, ns, extra) in [
+        ("web", "default", "--set replicaCount=3"),
+        ("api", "default", ""),
+        ("site", "kube-public", "--set config.greeting=hi"),
+    ] {
+        let mut args = vec![
+            "install",
+            name,
+            chart,
+            "-n",
+            ns,
+            "--disable-openapi-validation",
+        ];
+        args.extend(extra.split_whitespace());
+        let out = run(&helm, &args, &kc);
+        assert!(out.ends_with("rc 0\n"), "helm install failed: {out}");
+    }
+    let mut failures = compare(
+        &helm,
+        &kc,
+        &[
+            "list",
+            "list -A",
+            "list -A -o json",
+            "list -A -o yaml",
+            "list -q",
+            "list -n kube-public",
+            "list --all -r",
+            "history web",
+            "history web -o json",
+            "history web -o yaml",
+            "status web",
+            "status web -o json",
+            "status web -o yaml",
+            "status site -n kube-public --show-desc",
+            "get manifest web",
+            "get values web",
+            "get values web -o json",
+            "get values api -o yaml",
+            "get notes web",
+            "get hooks web",
+            "status missing",
+            "history missing",
+        ],
+    );
+
+    // 2. hke writes two revisions of a release; helm reads them.
+    let client = KubeClient::connect(&ConnectOptions {
+        kubeconfig: Some(kc.clone()),
+        ..Default::default()
+    })
+    .expect("connect");
+    let objects = KubeObjects::new(
+        Arc::new(client),
+        Resource::core("Secret", "secrets"),
+        Some("default".into()),
+    );
+    let storage = Storage::new(Box::new(ObjectDriver::new(
+        DriverKind::Secret,
+        Box::new(objects),
+    )));
+    let metadata = serde_json::value::RawValue::from_string(
+        r#"{"name":"written","version":"1.2.3","apiVersion":"v2","appVersion":"9.9","type":"application"}"#.into(),
+    )
+    .expect("raw");
+    for (version, status, desc) in [
+        (1, Status::Superseded, "Install complete"),
+        (2, Status::Deployed, "Upgrade complete"),
+    ] {
+        let mut r = Release {
+            name: "by-hke".into(),
+            namespace: "default".into(),
+            version,
+            manifest: format!("---\n# Source: written/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rev{version}\n"),
+            chart: Some(ChartRecord {
+                metadata: metadata.clone(),
+                ..ChartRecord::default()
+            }),
+            info: Some(Info {
+                first_deployed: GoTime::now(),
+                last_deployed: GoTime::now(),
+                notes: "written by hke".into(),
+                ..Info::default()
+            }),
+            ..Release::default()
+        };
+        r.set_status(status, desc);
+        storage.create(&r).expect("store");
+    }
+    let helm_history = run(&helm, &["history", "by-hke"], &kc);
+    assert!(
+        helm_history.contains("superseded") && helm_history.contains("Upgrade complete"),
+        "{helm_history}"
+    );
+    let helm_manifest = run(&helm, &["get", "manifest", "by-hke"], &kc);
+    assert!(helm_manifest.contains("name: rev2"), "{helm_manifest}");
+    failures.extend(compare(
+        &helm,
+        &kc,
+        &[
+            "list",
+            "list -o json",
+            "history by-hke",
+            "history by-hke -o json",
+            "status by-hke",
+            "status by-hke -o json",
+            "get manifest by-hke",
+            "get manifest by-hke --revision 1",
+            "get notes by-hke",
+        ],
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
