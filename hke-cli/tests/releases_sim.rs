@@ -1,12 +1,13 @@
 //! Release records are hke's contract with helm, both ways, against the API simulator:
 //!
-//! 1. real `helm3` installs releases; `hke list/history/status/get` print exactly what
+//! 1. real `helm3` installs, upgrades, rolls back and uninstalls releases; `hke list/history/status/get` print exactly what
 //!    `helm` prints for the same commands (every output format);
 //! 2. hke writes records through its storage API (Secret driver over the cluster
 //!    client); `helm3 list/history/status/get manifest` read them, and print what hke
 //!    prints.
 //!
-//! Release names are distinct across namespaces: helm orders equal names at random.
+//! Release names are distinct across namespaces: helm orders equal names at random (and
+//! `-d` ties within a second), so those orders are not compared.
 //! Skips with a printed reason when helm3 is not installed.
 
 use hke_core::kube::{ConnectOptions, KubeClient, KubeObjects, Resource};
@@ -92,10 +93,34 @@ fn hke_reads_what_helm_writes_and_helm_reads_what_hke_writes() {
         let out = run(&helm, &args, &kc);
         assert!(out.ends_with("rc 0\n"), "helm install failed: {out}");
     }
+    // Upgrade (a strategic merge patch through the simulator), roll back, uninstall
+    // keeping history: more revisions and every common status.
+    for args in [
+        "upgrade web CHART --set replicaCount=4 --disable-openapi-validation",
+        "rollback web 1",
+        "uninstall api --keep-history",
+    ] {
+        let args: Vec<&str> = args
+            .split_whitespace()
+            .map(|a| if a == "CHART" { chart } else { a })
+            .collect();
+        let out = run(&helm, &args, &kc);
+        assert!(out.ends_with("rc 0\n"), "helm {args:?} failed: {out}");
+    }
     let mut failures = compare(
         &helm,
         &kc,
         &[
+            "list --all",
+            "list --superseded",
+            "list --uninstalled -o json",
+            "list -a -A -r",
+            "history api",
+            "status web --revision 2",
+            "status web --revision 2 -o json",
+            "get values web --revision 2",
+            "get manifest web --revision 2",
+            "get values web --revision 3 -o yaml",
             "list",
             "list -A",
             "list -A -o json",

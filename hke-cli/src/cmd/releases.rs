@@ -300,7 +300,8 @@ fn sort(rels: &mut [Release], by_date: bool, reverse: bool) {
         r.info
             .as_ref()
             .and_then(|i| i.last_deployed.to_datetime())
-            .map(|d| d.timestamp_nanos_opt().unwrap_or(0))
+            // Helm compares `LastDeployed.Unix()`: whole seconds (ties keep their order).
+            .map(|d| d.timestamp())
             .unwrap_or(0)
     };
     if by_date {
