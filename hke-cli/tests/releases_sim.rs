@@ -1,10 +1,12 @@
 //! Release records are hke's contract with helm, both ways, against the API simulator:
 //!
-//! 1. real `helm3` installs, upgrades, rolls back and uninstalls releases; `hke list/history/status/get` print exactly what
-//!    `helm` prints for the same commands (every output format);
+//! 1. real `helm3` installs, upgrades, rolls back and uninstalls releases;
+//!    `hke list/history/status/get` print exactly what `helm` prints for the same
+//!    commands (every output format);
 //! 2. hke writes records through its storage API (Secret driver over the cluster
 //!    client); `helm3 list/history/status/get manifest` read them, and print what hke
-//!    prints.
+//!    prints;
+//! 3. the same as 1 with `HELM_DRIVER=configmap`.
 //!
 //! Release names are distinct across namespaces: helm orders equal names at random (and
 //! `-d` ties within a second), so those orders are not compared.
@@ -23,10 +25,14 @@ fn hke() -> PathBuf {
 }
 
 fn run(bin: &Path, args: &[&str], kubeconfig: &Path) -> String {
+    run_with_driver(bin, args, kubeconfig, "secret")
+}
+
+fn run_with_driver(bin: &Path, args: &[&str], kubeconfig: &Path, driver: &str) -> String {
     let out = Command::new(bin)
         .args(args)
         .env("KUBECONFIG", kubeconfig)
-        .env_remove("HELM_DRIVER")
+        .env("HELM_DRIVER", driver)
         .env_remove("HELM_NAMESPACE")
         .env("HOME", kubeconfig.parent().unwrap_or(Path::new("/tmp")))
         .output()
@@ -44,11 +50,20 @@ fn demo_chart() -> PathBuf {
 }
 
 fn compare(helm: &Path, kubeconfig: &Path, commands: &[&str]) -> Vec<String> {
+    compare_with_driver(helm, kubeconfig, commands, "secret")
+}
+
+fn compare_with_driver(
+    helm: &Path,
+    kubeconfig: &Path,
+    commands: &[&str],
+    driver: &str,
+) -> Vec<String> {
     let mut failures = Vec::new();
     for c in commands {
         let args: Vec<&str> = c.split_whitespace().collect();
-        let h = run(helm, &args, kubeconfig);
-        let k = run(&hke(), &args, kubeconfig);
+        let h = run_with_driver(helm, &args, kubeconfig, driver);
+        let k = run_with_driver(&hke(), &args, kubeconfig, driver);
         if h != k {
             failures.push(format!("`{c}`:\n--- helm\n{h}--- hke\n{k}"));
         }
@@ -210,6 +225,33 @@ fn hke_reads_what_helm_writes_and_helm_reads_what_hke_writes() {
             "get manifest by-hke --revision 1",
             "get notes by-hke",
         ],
+    ));
+    // 3. The configmap driver (HELM_DRIVER=configmap), written by helm.
+    for args in [
+        vec!["install", "cm", chart, "--disable-openapi-validation"],
+        vec![
+            "upgrade",
+            "cm",
+            chart,
+            "--set",
+            "replicaCount=2",
+            "--disable-openapi-validation",
+        ],
+    ] {
+        let out = run_with_driver(&helm, &args, &kc, "configmap");
+        assert!(out.ends_with("rc 0\n"), "helm {args:?} failed: {out}");
+    }
+    failures.extend(compare_with_driver(
+        &helm,
+        &kc,
+        &[
+            "list",
+            "list -o json",
+            "history cm",
+            "status cm -o json",
+            "get values cm",
+        ],
+        "configmap",
     ));
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
