@@ -12,7 +12,7 @@
 //! `-d` ties within a second), so those orders are not compared.
 //! Skips with a printed reason when helm3 is not installed.
 
-use hke_core::kube::{ConnectOptions, KubeClient, KubeObjects, Resource};
+use hke_core::kube::{ConnectOptions, KubeClient, KubeObjects};
 use hke_core::release::{ChartRecord, GoTime, Info, Release, Status};
 use hke_core::storage::{DriverKind, ObjectDriver, Storage};
 use hke_testkit::sim::{Config, Simulator};
@@ -167,11 +167,7 @@ fn hke_reads_what_helm_writes_and_helm_reads_what_hke_writes() {
         ..Default::default()
     })
     .expect("connect");
-    let objects = KubeObjects::new(
-        Arc::new(client),
-        Resource::core("Secret", "secrets"),
-        Some("default".into()),
-    );
+    let objects = KubeObjects::new(Arc::new(client), DriverKind::Secret, Some("default".into()));
     let storage = Storage::new(Box::new(ObjectDriver::new(
         DriverKind::Secret,
         Box::new(objects),

@@ -2,7 +2,7 @@
 //! storage they lead to (`HELM_DRIVER`: `secret` by default, `configmap`, `memory`).
 
 use clap::Args;
-use hke_core::kube::{ConnectOptions, KubeClient, KubeObjects, Resource};
+use hke_core::kube::{Cluster, ConnectOptions, KubeClient, KubeObjects};
 use hke_core::storage::{DriverKind, MemoryDriver, ObjectDriver, Storage};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,8 +32,15 @@ pub struct ClusterFlags {
     #[arg(long = "kube-as-group", global = true)]
     pub kube_as_group: Vec<String>,
     /// Skip the server certificate check (insecure).
-    #[arg(long = "kube-insecure-skip-tls-verify", global = true)]
+    #[arg(
+        long = "kube-insecure-skip-tls-verify",
+        global = true,
+        env = "HELM_KUBEINSECURE_SKIP_TLS_VERIFY"
+    )]
     pub kube_insecure_skip_tls_verify: bool,
+    /// The certificate authority file for the Kubernetes API server connection.
+    #[arg(long = "kube-ca-file", global = true, env = "HELM_KUBECAFILE")]
+    pub kube_ca_file: Option<PathBuf>,
 }
 
 impl ClusterFlags {
@@ -47,6 +54,7 @@ impl ClusterFlags {
             as_user: self.kube_as_user.clone(),
             as_groups: self.kube_as_group.clone(),
             insecure_skip_tls_verify: self.kube_insecure_skip_tls_verify,
+            ca_file: self.kube_ca_file.clone(),
         })
         .map_err(|e| e.to_string())
     }
@@ -66,16 +74,12 @@ impl ClusterFlags {
             .namespace
             .clone()
             .unwrap_or_else(|| client.default_namespace().to_string());
-        let resource = match kind {
-            DriverKind::Secret => Resource::core("Secret", "secrets"),
-            DriverKind::ConfigMap => Resource::core("ConfigMap", "configmaps"),
-        };
         let scope = if all_namespaces {
             None
         } else {
             Some(ns.clone())
         };
-        let objects = KubeObjects::new(client, resource, scope);
+        let objects = KubeObjects::new(client, kind, scope);
         Ok((
             Storage::new(Box::new(ObjectDriver::new(kind, Box::new(objects)))),
             ns,

@@ -1,31 +1,37 @@
-//! Cluster access: one synchronous client over the `kube` crate for everything hke does
-//! to a cluster, configured as helm is (kubeconfig, context, token, API server,
-//! impersonation, in-cluster ServiceAccount).
+//! Cluster access: the [`Cluster`] trait that every part of hke talks to a cluster
+//! through, its real implementation over the `kube` crate ([`KubeClient`]), an in-memory
+//! one for unit tests ([`FakeCluster`]), and the adapters that put a cluster behind
+//! release storage ([`KubeObjects`]) and the `lookup` template function
+//! ([`ClusterLookup`]).
 //!
-//! The client owns a single-threaded tokio runtime and blocks on it, so actions are
-//! plain functions (a server calls them from `spawn_blocking`). Objects are
-//! `serde_json::Value`s of any kind, addressed by a [`Resource`]. Transient failures
-//! (429, 5xx, broken connections) are retried a bounded number of times with backoff;
-//! everything else is reported with the object and the API's message.
-//!
-//! [`KubeObjects`] adapts the client to [`crate::storage::ObjectStore`], which is how the
-//! `secret` and `configmap` storage drivers reach a cluster.
+//! The trait is synchronous: actions are plain functions (a server calls them from
+//! `spawn_blocking`); [`KubeClient`] owns a single-threaded tokio runtime and blocks on
+//! it. Objects are `serde_json::Value`s of any kind, addressed by a [`Resource`] that
+//! [`Cluster::resource`] maps from `apiVersion` and `kind` (discovery, cached). Transient
+//! failures (429, 5xx, broken connections) are retried a bounded number of times with
+//! backoff; everything else is reported with the object and the API's message.
 
-use crate::storage::{ObjectError, ObjectStore};
-use kube::api::{Api, DeleteParams, DynamicObject, ListParams, PostParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
-use kube::discovery::ApiResource;
+mod client;
+pub mod fake;
+mod lookup;
+mod objects;
+pub mod selector;
+
+pub use client::KubeClient;
+pub use fake::FakeCluster;
+pub use lookup::ClusterLookup;
+pub use objects::KubeObjects;
+
+use crate::patch::PatchSchema;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// How many times a transient failure is tried in all.
 pub const MAX_ATTEMPTS: u32 = 5;
 
 /// Errors of cluster access.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum KubeError {
     /// No usable configuration (kubeconfig missing or invalid, not in a cluster).
     #[error("Kubernetes cluster unreachable: {0}")]
@@ -42,6 +48,14 @@ pub enum KubeError {
         /// The object.
         what: String,
     },
+    /// The cluster serves no such kind (as client-go's REST mapper words it).
+    #[error("no matches for kind {kind:?} in version {api_version:?}")]
+    NoKind {
+        /// `apiVersion` asked for.
+        api_version: String,
+        /// `kind` asked for.
+        kind: String,
+    },
     /// The API refused the request.
     #[error("{message} ({reason}, HTTP {code})")]
     Api {
@@ -55,6 +69,22 @@ pub enum KubeError {
     /// The request did not reach the API or its answer was unreadable.
     #[error("{0}")]
     Transport(String),
+}
+
+impl KubeError {
+    /// Whether retrying the same request may succeed (429, 5xx, transport failures).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            KubeError::Transport(_) => true,
+            KubeError::Api { code, .. } => *code == 429 || (500..600).contains(code),
+            _ => false,
+        }
+    }
+
+    /// Whether this is a 409 Conflict on a stale `resourceVersion`.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, KubeError::Api { code: 409, .. })
+    }
 }
 
 /// Connection settings, as helm's global flags and environment give them.
@@ -74,10 +104,12 @@ pub struct ConnectOptions {
     pub as_groups: Vec<String>,
     /// `--kube-insecure-skip-tls-verify`.
     pub insecure_skip_tls_verify: bool,
+    /// `--kube-ca-file`: the certificate authority of the API server.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// A kind as the API serves it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Resource {
     /// API group (`""` for the core group).
     pub group: String,
@@ -87,377 +119,260 @@ pub struct Resource {
     pub kind: String,
     /// Plural resource name (`secrets`).
     pub plural: String,
+    /// Whether objects of the kind live in a namespace.
+    pub namespaced: bool,
 }
 
 impl Resource {
-    /// A kind of the core (`v1`) group.
+    /// A namespaced kind of the core (`v1`) group.
     pub fn core(kind: &str, plural: &str) -> Resource {
         Resource {
             group: String::new(),
             version: "v1".into(),
             kind: kind.into(),
             plural: plural.into(),
+            namespaced: true,
+        }
+    }
+
+    /// `group/version`, or `version` for the core group.
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.clone()
+        } else {
+            format!("{}/{}", self.group, self.version)
         }
     }
 
     /// The collection's URL path (`/api/v1/namespaces/NS/secrets`, `/apis/G/V/...`).
+    /// Cluster-scoped kinds ignore the namespace.
     pub fn url_path(&self, namespace: Option<&str>) -> String {
         let base = if self.group.is_empty() {
             format!("/api/{}", self.version)
         } else {
             format!("/apis/{}/{}", self.group, self.version)
         };
-        match namespace {
+        match namespace.filter(|_| self.namespaced) {
             Some(ns) => format!("{base}/namespaces/{ns}/{}", self.plural),
             None => format!("{base}/{}", self.plural),
         }
     }
 
-    fn api_resource(&self) -> ApiResource {
-        let api_version = if self.group.is_empty() {
-            self.version.clone()
+    /// How the API names one object of the kind in messages: `secrets "x"`,
+    /// `deployments.apps "web"`.
+    pub fn describe(&self, name: &str) -> String {
+        let plural = if self.group.is_empty() {
+            self.plural.clone()
         } else {
-            format!("{}/{}", self.group, self.version)
+            format!("{}.{}", self.plural, self.group)
         };
-        ApiResource {
-            group: self.group.clone(),
-            version: self.version.clone(),
-            api_version,
-            kind: self.kind.clone(),
-            plural: self.plural.clone(),
+        format!("{plural} {name:?}")
+    }
+}
+
+/// Splits `apiVersion` into group and version (`v1` → `("", "v1")`).
+pub fn split_api_version(api_version: &str) -> (&str, &str) {
+    match api_version.rsplit_once('/') {
+        Some((g, v)) => (g, v),
+        None => ("", api_version),
+    }
+}
+
+/// The body types of PATCH.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatchKind {
+    /// `application/strategic-merge-patch+json`.
+    Strategic,
+    /// `application/merge-patch+json` (RFC 7386).
+    Merge,
+    /// `application/json-patch+json` (RFC 6902).
+    Json,
+    /// `application/apply-patch+yaml` (server-side apply; needs a field manager).
+    Apply,
+}
+
+impl PatchKind {
+    /// The request's content type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            PatchKind::Strategic => "application/strategic-merge-patch+json",
+            PatchKind::Merge => "application/merge-patch+json",
+            PatchKind::Json => "application/json-patch+json",
+            PatchKind::Apply => "application/apply-patch+yaml",
         }
     }
 }
 
-/// A synchronous Kubernetes client.
-pub struct KubeClient {
-    rt: tokio::runtime::Runtime,
-    client: kube::Client,
-    namespace: String,
-    requests: std::sync::atomic::AtomicU64,
+/// Deletion propagation (`--cascade`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Propagation {
+    /// Dependents are deleted in the background (helm's default).
+    #[default]
+    Background,
+    /// Dependents are deleted before the owner.
+    Foreground,
+    /// Dependents are left.
+    Orphan,
 }
 
-impl KubeClient {
-    /// Connects as helm would with these options.
-    pub fn connect(opts: &ConnectOptions) -> Result<KubeClient, KubeError> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| KubeError::Config(format!("cannot start the I/O runtime: {e}")))?;
-        let (client, namespace) = rt.block_on(async {
-            let mut config = load_config(opts).await?;
-            if let Some(server) = &opts.api_server {
-                config.cluster_url = server.parse().map_err(|e| {
-                    KubeError::Config(format!("invalid API server address {server:?}: {e}"))
-                })?;
-            }
-            if let Some(token) = &opts.token {
-                config.auth_info = kube::config::AuthInfo {
-                    token: Some(token.clone().into()),
-                    ..Default::default()
-                };
-            }
-            if let Some(user) = &opts.as_user {
-                config.auth_info.impersonate = Some(user.clone());
-            }
-            if !opts.as_groups.is_empty() {
-                config.auth_info.impersonate_groups = Some(opts.as_groups.clone());
-            }
-            if opts.insecure_skip_tls_verify {
-                config.accept_invalid_certs = true;
-            }
-            let namespace = config.default_namespace.clone();
-            let client =
-                kube::Client::try_from(config).map_err(|e| KubeError::Config(e.to_string()))?;
-            Ok::<_, KubeError>((client, namespace))
-        })?;
-        Ok(KubeClient {
-            rt,
-            client,
-            namespace,
-            requests: std::sync::atomic::AtomicU64::new(0),
-        })
+impl Propagation {
+    /// The API's name of the policy.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Propagation::Background => "Background",
+            Propagation::Foreground => "Foreground",
+            Propagation::Orphan => "Orphan",
+        }
     }
+}
 
+/// Options of a write.
+#[derive(Clone, Debug, Default)]
+pub struct WriteOptions {
+    /// `dryRun=All`: validated and answered, not persisted.
+    pub dry_run: bool,
+    /// `fieldManager` (required by server-side apply).
+    pub field_manager: Option<String>,
+    /// `force=true` for server-side apply conflicts.
+    pub force: bool,
+}
+
+/// The API server's version (`/version`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerVersion {
+    /// `major`.
+    pub major: String,
+    /// `minor`.
+    pub minor: String,
+    /// `gitVersion` (`v1.32.0`).
+    pub git_version: String,
+}
+
+/// One event of a watch.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WatchEvent {
+    /// An object appeared.
+    Added(Value),
+    /// An object changed.
+    Modified(Value),
+    /// An object went away.
+    Deleted(Value),
+}
+
+impl WatchEvent {
+    /// The object of the event.
+    pub fn object(&self) -> &Value {
+        match self {
+            WatchEvent::Added(o) | WatchEvent::Modified(o) | WatchEvent::Deleted(o) => o,
+        }
+    }
+}
+
+/// Everything hke does to a cluster. [`KubeClient`] talks to a real API server,
+/// [`FakeCluster`] keeps objects in memory for unit tests.
+pub trait Cluster: Send + Sync {
     /// The namespace of the current context (`default` when it names none).
-    pub fn default_namespace(&self) -> &str {
-        &self.namespace
-    }
+    fn default_namespace(&self) -> &str;
 
-    /// How many API requests this client has sent (retries included).
-    pub fn request_count(&self) -> u64 {
-        self.requests.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    fn api(&self, res: &Resource, namespace: Option<&str>) -> Api<DynamicObject> {
-        let ar = res.api_resource();
-        match namespace {
-            Some(ns) => Api::namespaced_with(self.client.clone(), ns, &ar),
-            None => Api::all_with(self.client.clone(), &ar),
-        }
-    }
-
-    /// Runs one API call, retrying transient failures with backoff.
-    fn call<T, F, Fut>(&self, what: &str, f: F) -> Result<T, KubeError>
-    where
-        F: Fn() -> Fut,
-        Fut: std::future::Future<Output = Result<T, kube::Error>>,
-    {
-        let mut delay = Duration::from_millis(100);
-        let mut attempt = 1;
-        loop {
-            self.requests
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            match self.rt.block_on(f()) {
-                Ok(v) => return Ok(v),
-                Err(e) => {
-                    let err = convert(what, e);
-                    if attempt >= MAX_ATTEMPTS || !is_transient(&err) {
-                        return Err(err);
-                    }
-                }
-            }
-            std::thread::sleep(delay);
-            delay = (delay * 2).min(Duration::from_secs(2));
-            attempt += 1;
-        }
-    }
+    /// The resource serving `kind` in `apiVersion` (discovery, cached), or
+    /// [`KubeError::NoKind`].
+    fn resource(&self, api_version: &str, kind: &str) -> Result<Resource, KubeError>;
 
     /// An object by name (`None` when it does not exist).
-    pub fn get(
+    fn get(
         &self,
         res: &Resource,
         namespace: Option<&str>,
         name: &str,
-    ) -> Result<Option<Value>, KubeError> {
-        let api = self.api(res, namespace);
-        let what = describe(res, name);
-        match self.call(&what, || api.get(name)) {
-            Ok(o) => to_value(o).map(Some),
-            Err(KubeError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
+    ) -> Result<Option<Value>, KubeError>;
 
-    /// Objects of a kind in a namespace (or all namespaces), filtered by a label selector.
-    pub fn list(
+    /// Objects of a kind in a namespace (`None`: all namespaces) matching a label
+    /// selector (`""`: all).
+    fn list(
         &self,
         res: &Resource,
         namespace: Option<&str>,
         label_selector: &str,
-    ) -> Result<Vec<Value>, KubeError> {
-        // The list is read straight into JSON values (no typed intermediate): listing
-        // thousands of release records is what `hke list` spends its time on.
-        let lp = ListParams::default().labels(label_selector);
-        let req = kube::core::Request::new(res.url_path(namespace))
-            .list(&lp)
-            .map_err(|e| KubeError::Transport(e.to_string()))?;
-        let mut list: Value =
-            self.call(&res.plural, || self.client.request::<Value>(req.clone()))?;
-        let items = match list.get_mut("items").map(Value::take) {
-            Some(Value::Array(items)) => items,
-            Some(Value::Null) | None => Vec::new(),
-            Some(other) => {
-                return Err(KubeError::Transport(format!(
-                    "the list of {} has items that are not a list: {other}",
-                    res.plural
-                )))
-            }
-        };
-        Ok(items)
-    }
+    ) -> Result<Vec<Value>, KubeError>;
 
-    /// Creates an object.
-    pub fn create(
+    /// Creates an object; returns it as stored.
+    fn create(
         &self,
         res: &Resource,
         namespace: Option<&str>,
         obj: &Value,
-    ) -> Result<Value, KubeError> {
-        let api = self.api(res, namespace);
-        let dynobj = from_value(obj)?;
-        let what = describe(res, dynobj.metadata.name.as_deref().unwrap_or(""));
-        let pp = PostParams::default();
-        to_value(self.call(&what, || api.create(&pp, &dynobj))?)
-    }
+        opts: &WriteOptions,
+    ) -> Result<Value, KubeError>;
 
-    /// Replaces an object (PUT), reading its current `resourceVersion` when the given
-    /// object has none.
-    pub fn replace(
+    /// Replaces an object (PUT). Without a `resourceVersion` in `obj`, the current one
+    /// is read first (an unconditional replace).
+    fn replace(
         &self,
         res: &Resource,
         namespace: Option<&str>,
         obj: &Value,
-    ) -> Result<Value, KubeError> {
-        let api = self.api(res, namespace);
-        let mut dynobj = from_value(obj)?;
-        let name = dynobj.metadata.name.clone().unwrap_or_default();
-        let what = describe(res, &name);
-        if dynobj.metadata.resource_version.is_none() {
-            let current = self.call(&what, || api.get(&name))?;
-            dynobj.metadata.resource_version = current.metadata.resource_version;
-        }
-        let pp = PostParams::default();
-        to_value(self.call(&what, || api.replace(&name, &pp, &dynobj))?)
-    }
+        opts: &WriteOptions,
+    ) -> Result<Value, KubeError>;
 
-    /// Deletes an object (background propagation, as helm).
-    pub fn delete(
+    /// Patches an object; returns it as stored.
+    fn patch(
         &self,
         res: &Resource,
         namespace: Option<&str>,
         name: &str,
-    ) -> Result<(), KubeError> {
-        let api = self.api(res, namespace);
-        let what = describe(res, name);
-        let dp = DeleteParams::background();
-        self.call(&what, || api.delete(name, &dp)).map(|_| ())
-    }
+        kind: PatchKind,
+        patch: &Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, KubeError>;
+
+    /// Deletes an object.
+    fn delete(
+        &self,
+        res: &Resource,
+        namespace: Option<&str>,
+        name: &str,
+        propagation: Propagation,
+        opts: &WriteOptions,
+    ) -> Result<(), KubeError>;
+
+    /// Watches objects of a kind from `resource_version` (`None`: from now) for at most
+    /// `timeout`, calling `on_event` for each event until it returns `false`. Returns
+    /// the last resource version seen.
+    fn watch(
+        &self,
+        res: &Resource,
+        namespace: Option<&str>,
+        label_selector: &str,
+        resource_version: Option<&str>,
+        timeout: Duration,
+        on_event: &mut dyn FnMut(WatchEvent) -> bool,
+    ) -> Result<Option<String>, KubeError>;
+
+    /// The server's version.
+    fn server_version(&self) -> Result<ServerVersion, KubeError>;
+
+    /// The patch metadata of a kind: hke's built-in table, else the cluster's OpenAPI v3
+    /// document; `None` when neither knows the kind (custom resources).
+    fn patch_schema(&self, res: &Resource) -> Result<Option<PatchSchema>, KubeError>;
+
+    /// How many API requests have been sent (retries included).
+    fn request_count(&self) -> u64;
 }
 
-async fn load_config(opts: &ConnectOptions) -> Result<kube::Config, KubeError> {
-    let kopts = KubeConfigOptions {
-        context: opts.context.clone(),
-        ..Default::default()
-    };
-    let path = opts.kubeconfig.clone().or_else(|| {
-        std::env::var_os("KUBECONFIG")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    });
-    if let Some(path) = path {
-        // KUBECONFIG may list several files; the first one that exists is used.
-        let first = std::env::split_paths(&path)
-            .find(|p| p.exists())
-            .ok_or_else(|| {
-                KubeError::Config(format!("kubeconfig {} does not exist", path.display()))
-            })?;
-        let kc = Kubeconfig::read_from(&first)
-            .map_err(|e| KubeError::Config(format!("{}: {e}", first.display())))?;
-        return kube::Config::from_custom_kubeconfig(kc, &kopts)
-            .await
-            .map_err(|e| KubeError::Config(format!("{}: {e}", first.display())));
-    }
-    match kube::Config::from_kubeconfig(&kopts).await {
-        Ok(c) => Ok(c),
-        Err(kerr) if opts.context.is_none() => kube::Config::incluster().map_err(|ierr| {
-            KubeError::Config(format!(
-                "no kubeconfig ({kerr}) and not in a cluster ({ierr})"
-            ))
-        }),
-        Err(e) => Err(KubeError::Config(e.to_string())),
-    }
-}
-
-fn describe(res: &Resource, name: &str) -> String {
-    let plural = if res.group.is_empty() {
-        res.plural.clone()
-    } else {
-        format!("{}.{}", res.plural, res.group)
-    };
-    format!("{plural} {name:?}")
-}
-
-fn convert(what: &str, e: kube::Error) -> KubeError {
-    match e {
-        kube::Error::Api(s) => match s.code {
-            404 => KubeError::NotFound { what: what.into() },
-            409 if s.reason == "AlreadyExists" => KubeError::AlreadyExists { what: what.into() },
-            code => KubeError::Api {
-                code,
-                reason: s.reason.clone(),
-                message: s.message.clone(),
-            },
-        },
-        other => KubeError::Transport(other.to_string()),
-    }
-}
-
-fn is_transient(e: &KubeError) -> bool {
-    match e {
-        KubeError::Transport(_) => true,
-        KubeError::Api { code, .. } => *code == 429 || (500..600).contains(code),
-        _ => false,
-    }
-}
-
-fn to_value(o: DynamicObject) -> Result<Value, KubeError> {
-    serde_json::to_value(o).map_err(|e| KubeError::Transport(format!("decoding the answer: {e}")))
-}
-
-fn from_value(v: &Value) -> Result<DynamicObject, KubeError> {
-    serde_json::from_value(v.clone()).map_err(|e| KubeError::Api {
-        code: 0,
-        reason: "Invalid".into(),
-        message: format!("not a Kubernetes object: {e}"),
-    })
-}
-
-/// The Secret or ConfigMap objects of one namespace, as a storage [`ObjectStore`].
-pub struct KubeObjects {
-    client: Arc<KubeClient>,
-    resource: Resource,
-    namespace: Option<String>,
-}
-
-impl KubeObjects {
-    /// Objects of `resource` in `namespace` (`None`: all namespaces, for `list -A`;
-    /// writes then need the object's own namespace).
-    pub fn new(client: Arc<KubeClient>, resource: Resource, namespace: Option<String>) -> Self {
-        KubeObjects {
-            client,
-            resource,
-            namespace,
+/// Bounded exponential backoff for transient failures: `f` is tried at most
+/// [`MAX_ATTEMPTS`] times, sleeping 100 ms, 200 ms, ... (at most 2 s) between tries.
+pub fn with_retries<T>(mut f: impl FnMut() -> Result<T, KubeError>) -> Result<T, KubeError> {
+    let mut delay = Duration::from_millis(100);
+    let mut attempt = 1;
+    loop {
+        match f() {
+            Ok(v) => return Ok(v),
+            Err(e) if attempt >= MAX_ATTEMPTS || !e.is_transient() => return Err(e),
+            Err(_) => {}
         }
-    }
-
-    fn write_namespace<'a>(&'a self, obj: &'a Value) -> Option<&'a str> {
-        self.namespace
-            .as_deref()
-            .or_else(|| obj.pointer("/metadata/namespace").and_then(Value::as_str))
-    }
-}
-
-fn object_error(e: KubeError) -> ObjectError {
-    match e {
-        KubeError::NotFound { .. } => ObjectError::NotFound,
-        KubeError::AlreadyExists { .. } => ObjectError::AlreadyExists,
-        other => ObjectError::Other(other.to_string()),
-    }
-}
-
-impl ObjectStore for KubeObjects {
-    fn get(&self, name: &str) -> Result<Option<Value>, ObjectError> {
-        self.client
-            .get(&self.resource, self.namespace.as_deref(), name)
-            .map_err(object_error)
-    }
-
-    fn list(&self, selector: &BTreeMap<String, String>) -> Result<Vec<Value>, ObjectError> {
-        let sel: Vec<String> = selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        self.client
-            .list(&self.resource, self.namespace.as_deref(), &sel.join(","))
-            .map_err(object_error)
-    }
-
-    fn create(&self, obj: &Value) -> Result<(), ObjectError> {
-        self.client
-            .create(&self.resource, self.write_namespace(obj), obj)
-            .map(|_| ())
-            .map_err(object_error)
-    }
-
-    fn update(&self, obj: &Value) -> Result<(), ObjectError> {
-        self.client
-            .replace(&self.resource, self.write_namespace(obj), obj)
-            .map(|_| ())
-            .map_err(object_error)
-    }
-
-    fn delete(&self, name: &str) -> Result<(), ObjectError> {
-        self.client
-            .delete(&self.resource, self.namespace.as_deref(), name)
-            .map_err(object_error)
+        std::thread::sleep(delay);
+        delay = (delay * 2).min(Duration::from_secs(2));
+        attempt += 1;
     }
 }
 
@@ -466,34 +381,76 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_missing_kubeconfig_is_a_clear_error() {
-        let opts = ConnectOptions {
-            kubeconfig: Some(PathBuf::from("/nonexistent/hke/kubeconfig")),
-            ..Default::default()
-        };
-        let e = KubeClient::connect(&opts).err().map(|e| e.to_string());
-        assert!(
-            e.as_deref()
-                .is_some_and(|m| m.contains("unreachable") && m.contains("does not exist")),
-            "{e:?}"
-        );
-    }
-
-    #[test]
     fn transient_errors_are_the_retried_ones() {
-        assert!(is_transient(&KubeError::Transport("reset".into())));
+        assert!(KubeError::Transport("reset".into()).is_transient());
         for code in [429, 500, 503] {
-            assert!(is_transient(&KubeError::Api {
+            assert!(KubeError::Api {
                 code,
                 reason: String::new(),
                 message: String::new()
-            }));
+            }
+            .is_transient());
         }
-        assert!(!is_transient(&KubeError::Api {
+        assert!(!KubeError::Api {
             code: 409,
             reason: "Conflict".into(),
             message: String::new()
-        }));
-        assert!(!is_transient(&KubeError::NotFound { what: "x".into() }));
+        }
+        .is_transient());
+        assert!(!KubeError::NotFound { what: "x".into() }.is_transient());
+    }
+
+    #[test]
+    fn retries_are_bounded_and_stop_on_permanent_errors() {
+        let mut n = 0;
+        let r: Result<(), _> = with_retries(|| {
+            n += 1;
+            Err(KubeError::Api {
+                code: 503,
+                reason: "ServiceUnavailable".into(),
+                message: "busy".into(),
+            })
+        });
+        assert!(r.is_err());
+        assert_eq!(n, MAX_ATTEMPTS);
+        let mut n = 0;
+        let r: Result<(), _> = with_retries(|| {
+            n += 1;
+            Err(KubeError::NotFound { what: "x".into() })
+        });
+        assert!(r.is_err());
+        assert_eq!(n, 1);
+        let mut n = 0;
+        let r = with_retries(|| {
+            n += 1;
+            if n < 3 {
+                Err(KubeError::Transport("reset".into()))
+            } else {
+                Ok(n)
+            }
+        });
+        assert_eq!(r.ok(), Some(3));
+    }
+
+    #[test]
+    fn paths_and_names_follow_the_api() {
+        let mut r = Resource::core("Secret", "secrets");
+        assert_eq!(r.url_path(Some("x")), "/api/v1/namespaces/x/secrets");
+        r.namespaced = false;
+        assert_eq!(r.url_path(Some("x")), "/api/v1/secrets");
+        let d = Resource {
+            group: "apps".into(),
+            version: "v1".into(),
+            kind: "Deployment".into(),
+            plural: "deployments".into(),
+            namespaced: true,
+        };
+        assert_eq!(d.describe("web"), "deployments.apps \"web\"");
+        assert_eq!(d.api_version(), "apps/v1");
+        assert_eq!(split_api_version("v1"), ("", "v1"));
+        assert_eq!(
+            split_api_version("rbac.authorization.k8s.io/v1"),
+            ("rbac.authorization.k8s.io", "v1")
+        );
     }
 }

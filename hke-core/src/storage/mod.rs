@@ -222,6 +222,9 @@ mod tests {
     use super::*;
     use crate::release::Info;
 
+    use crate::kube::{FakeCluster, KubeObjects};
+    use std::sync::Arc;
+
     fn rev(name: &str, version: i64, status: Status) -> Release {
         let mut r = Release {
             name: name.into(),
@@ -245,7 +248,68 @@ mod tests {
                 DriverKind::ConfigMap,
                 Box::new(MemoryObjects::default()),
             ))),
+            // Both object drivers through the cluster boundary, on the fake cluster.
+            Storage::new(Box::new(ObjectDriver::new(
+                DriverKind::Secret,
+                Box::new(KubeObjects::new(
+                    Arc::new(FakeCluster::default()),
+                    DriverKind::Secret,
+                    Some("default".into()),
+                )),
+            ))),
+            Storage::new(Box::new(ObjectDriver::new(
+                DriverKind::ConfigMap,
+                Box::new(KubeObjects::new(
+                    Arc::new(FakeCluster::default()),
+                    DriverKind::ConfigMap,
+                    Some("default".into()),
+                )),
+            ))),
         ]
+    }
+
+    #[test]
+    fn records_on_the_fake_cluster_are_helms_objects() {
+        let fake = Arc::new(FakeCluster::default());
+        let s = Storage::new(Box::new(ObjectDriver::new(
+            DriverKind::Secret,
+            Box::new(KubeObjects::new(
+                fake.clone(),
+                DriverKind::Secret,
+                Some("default".into()),
+            )),
+        )));
+        s.create(&rev("web", 1, Status::Deployed)).expect("create");
+        let objs = fake.objects();
+        let secret = objs
+            .iter()
+            .find(|o| o["kind"] == "Secret")
+            .expect("a secret");
+        assert_eq!(secret["metadata"]["name"], "sh.helm.release.v1.web.v1");
+        assert_eq!(secret["type"], "helm.sh/release.v1");
+        assert_eq!(secret["metadata"]["labels"]["owner"], "helm");
+        assert_eq!(secret["metadata"]["labels"]["status"], "deployed");
+        let mut r = rev("web", 1, Status::Superseded);
+        r.manifest = "x".into();
+        s.update(&r).expect("update");
+        assert_eq!(s.get("web", 1).expect("get").manifest, "x");
+        assert_eq!(s.deployed("web").ok().map(|r| r.version), None);
+        // A failing API is an error naming the operation, never a lost record.
+        fake.inject(crate::kube::fake::Fault {
+            verb: None,
+            kind: None,
+            error: crate::kube::KubeError::Api {
+                code: 403,
+                reason: "Forbidden".into(),
+                message: "secrets is forbidden".into(),
+            },
+            times: 1,
+        });
+        let e = s
+            .create(&rev("web", 2, Status::Deployed))
+            .expect_err("forbidden");
+        assert!(e.to_string().contains("forbidden"), "{e}");
+        assert!(s.get("web", 2).is_err());
     }
 
     #[test]
