@@ -114,6 +114,30 @@ pub enum GetCommand {
     Notes(GetArgs),
     /// Download the hooks of a release.
     Hooks(GetArgs),
+    /// Download all information for a named release.
+    All(GetAllArgs),
+    /// Fetch metadata for a given release.
+    Metadata(GetMetadataArgs),
+}
+
+/// `hke get all`.
+#[derive(Args, Debug)]
+pub struct GetAllArgs {
+    #[command(flatten)]
+    get: GetArgs,
+    /// Go template for formatting the output, eg: {{.Release.Name}}.
+    #[arg(long)]
+    template: Option<String>,
+}
+
+/// `hke get metadata`.
+#[derive(Args, Debug)]
+pub struct GetMetadataArgs {
+    #[command(flatten)]
+    get: GetArgs,
+    /// Prints the output in the specified format (table, json, yaml).
+    #[arg(short = 'o', long, default_value = "table")]
+    output: String,
 }
 
 /// The arguments every `get` subcommand takes.
@@ -371,7 +395,7 @@ pub fn status(a: &StatusArgs) -> ExitCode {
                 &r,
                 StatusOptions {
                     show_description: a.show_desc,
-                    hide_notes: false,
+                    ..Default::default()
                 },
             ),
             Format::Json => print::go_json(&r),
@@ -387,7 +411,15 @@ pub fn get(c: &GetCommand) -> ExitCode {
         let args = match c {
             GetCommand::Manifest(g) | GetCommand::Notes(g) | GetCommand::Hooks(g) => g,
             GetCommand::Values(v) => &v.get,
+            GetCommand::All(a) => &a.get,
+            GetCommand::Metadata(m) => &m.get,
         };
+        if let GetCommand::All(GetAllArgs {
+            template: Some(_), ..
+        }) = c
+        {
+            return Err("get all --template (Go templates over Helm's Go structs) is not supported by hke; use -o json with status, or get manifest/values/hooks/notes".into());
+        }
         let (storage, _) = args.cluster.storage(false)?;
         let r = revision(&storage, &args.name, args.revision)?;
         Ok(match c {
@@ -406,13 +438,32 @@ pub fn get(c: &GetCommand) -> ExitCode {
                 .flatten()
                 .map(|h| format!("---\n# Source: {}\n{}\n", h.path, h.manifest))
                 .collect(),
-            GetCommand::Values(v) => {
-                if v.all {
-                    return Err(
-                        "get values --all (computed values) is not supported by hke yet".into(),
-                    );
+            GetCommand::All(_) => print::status_text(
+                &r,
+                StatusOptions {
+                    debug: true,
+                    show_metadata: true,
+                    ..Default::default()
+                },
+            ),
+            GetCommand::Metadata(m) => {
+                let md = print::ReleaseMetadata::of(&r);
+                match Format::parse(&m.output)? {
+                    Format::Table => md.table(),
+                    Format::Json => print::go_json(&md),
+                    Format::Yaml => print::go_yaml(&md),
                 }
+            }
+            GetCommand::Values(v) => {
                 let format = Format::parse(&v.output)?;
+                if v.all {
+                    let all = hke_core::release::computed_values(&r);
+                    return Ok(match format {
+                        Format::Table => format!("COMPUTED VALUES:\n{}", print::go_yaml(&all)),
+                        Format::Json => print::go_json(&all),
+                        Format::Yaml => print::go_yaml(&all),
+                    });
+                }
                 let config = r.config.clone().filter(|m| !m.is_empty());
                 match format {
                     Format::Table => format!("USER-SUPPLIED VALUES:\n{}", print::go_yaml(&config)),

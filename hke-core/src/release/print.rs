@@ -303,15 +303,21 @@ pub fn history(releases: &[Release], format: Format, max: usize) -> String {
 
 /// Options of `helm status`'s text form.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct StatusOptions {
+pub struct StatusOptions<'a> {
     /// `--show-desc`.
     pub show_description: bool,
     /// Hide NOTES (install/upgrade `--hide-notes`).
     pub hide_notes: bool,
+    /// CHART, VERSION and APP_VERSION lines (`get all`).
+    pub show_metadata: bool,
+    /// User-supplied and computed values, hooks and manifest (`get all`, `--debug`).
+    pub debug: bool,
+    /// The `RESOURCES:` block, already rendered (`--show-resources`).
+    pub resources: Option<&'a str>,
 }
 
 /// `helm status` in table form (the form install and upgrade print too).
-pub fn status_text(r: &Release, opts: StatusOptions) -> String {
+pub fn status_text(r: &Release, opts: StatusOptions<'_>) -> String {
     let info = r.info.clone().unwrap_or_default();
     let mut out = format!("NAME: {}\n", r.name);
     if !info.last_deployed.is_zero() {
@@ -323,8 +329,20 @@ pub fn status_text(r: &Release, opts: StatusOptions) -> String {
     out.push_str(&format!("NAMESPACE: {}\n", r.namespace));
     out.push_str(&format!("STATUS: {}\n", r.status()));
     out.push_str(&format!("REVISION: {}\n", r.version));
+    if opts.show_metadata {
+        let chart = r.chart.clone().unwrap_or_default();
+        out.push_str(&format!("CHART: {}\n", chart.metadata_str("name")));
+        out.push_str(&format!("VERSION: {}\n", chart.metadata_str("version")));
+        out.push_str(&format!(
+            "APP_VERSION: {}\n",
+            chart.metadata_str("appVersion")
+        ));
+    }
     if opts.show_description {
         out.push_str(&format!("DESCRIPTION: {}\n", info.description));
+    }
+    if let Some(block) = opts.resources.filter(|b| !b.is_empty()) {
+        out.push_str(&format!("RESOURCES:\n{block}\n"));
     }
     let tests: Vec<_> = r
         .hooks
@@ -348,7 +366,15 @@ pub fn status_text(r: &Release, opts: StatusOptions) -> String {
             ));
         }
     }
-    if info.description.eq_ignore_ascii_case("Dry run complete") {
+    if opts.debug {
+        out.push_str("USER-SUPPLIED VALUES:\n");
+        out.push_str(&go_yaml(&r.config));
+        out.push('\n');
+        out.push_str("COMPUTED VALUES:\n");
+        out.push_str(&go_yaml(&super::computed_values(r)));
+        out.push('\n');
+    }
+    if info.description.eq_ignore_ascii_case("Dry run complete") || opts.debug {
         out.push_str("HOOKS:\n");
         for h in r.hooks.iter().flatten() {
             out.push_str(&format!("---\n# Source: {}\n{}\n", h.path, h.manifest));
@@ -412,5 +438,115 @@ mod tests {
             out,
             "NAME: web\nLAST DEPLOYED: Sun Nov 22 10:04:05 2026\nNAMESPACE: default\nSTATUS: deployed\nREVISION: 2\nTEST SUITE: None\nNOTES:\nhi\n"
         );
+    }
+}
+
+/// `helm get metadata`'s fields (Helm's `action.Metadata`).
+#[derive(Debug, Serialize)]
+pub struct ReleaseMetadata {
+    /// Release name.
+    pub name: String,
+    /// Chart name.
+    pub chart: String,
+    /// Chart version.
+    pub version: String,
+    /// Chart appVersion.
+    #[serde(rename = "appVersion")]
+    pub app_version: String,
+    /// Chart annotations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<serde_json::Value>,
+    /// Chart dependencies, as Chart.yaml declares them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dependencies: Option<serde_json::Value>,
+    /// Release namespace.
+    pub namespace: String,
+    /// Revision.
+    pub revision: i64,
+    /// Status.
+    pub status: String,
+    /// `LastDeployed` in RFC 3339 (seconds, the zone's offset).
+    #[serde(rename = "deployedAt")]
+    pub deployed_at: String,
+}
+
+impl ReleaseMetadata {
+    /// The metadata of a release record.
+    pub fn of(r: &Release) -> ReleaseMetadata {
+        let chart = r.chart.clone().unwrap_or_default();
+        let meta = chart.metadata_value();
+        let non_empty = |v: Option<&serde_json::Value>| {
+            v.filter(|v| match v {
+                serde_json::Value::Array(a) => !a.is_empty(),
+                serde_json::Value::Object(o) => !o.is_empty(),
+                serde_json::Value::Null => false,
+                _ => true,
+            })
+            .cloned()
+        };
+        let info = r.info.clone().unwrap_or_default();
+        ReleaseMetadata {
+            name: r.name.clone(),
+            chart: chart.metadata_str("name"),
+            version: chart.metadata_str("version"),
+            app_version: chart.metadata_str("appVersion"),
+            annotations: non_empty(meta.get("annotations")),
+            dependencies: non_empty(meta.get("dependencies")),
+            namespace: r.namespace.clone(),
+            revision: r.version,
+            status: r.status().as_str().to_string(),
+            deployed_at: info
+                .last_deployed
+                .to_datetime()
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .unwrap_or_else(|| "0001-01-01T00:00:00Z".into()),
+        }
+    }
+
+    /// The table form.
+    pub fn table(&self) -> String {
+        // k8s labels.Set(...).String(): sorted `k=v` joined by commas.
+        let annotations = self
+            .annotations
+            .as_ref()
+            .and_then(|a| a.as_object())
+            .map(|m| {
+                let mut kv: Vec<String> = m
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                    .collect();
+                kv.sort();
+                kv.join(",")
+            })
+            .unwrap_or_default();
+        let mut deps: Vec<String> = self
+            .dependencies
+            .as_ref()
+            .and_then(|d| d.as_array())
+            .map(|a| {
+                a.iter()
+                    .map(|d| {
+                        d.get("name")
+                            .and_then(|n| n.as_str())
+                            .unwrap_or("")
+                            .to_string()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        deps.sort();
+        format!(
+            "NAME: {}\nCHART: {}\nVERSION: {}\nAPP_VERSION: {}\nANNOTATIONS: {}\nDEPENDENCIES: {}\nNAMESPACE: {}\nREVISION: {}\nSTATUS: {}\nDEPLOYED_AT: {}\n",
+            self.name,
+            self.chart,
+            self.version,
+            self.app_version,
+            annotations,
+            deps.join(","),
+            self.namespace,
+            self.revision,
+            self.status,
+            self.deployed_at
+        )
     }
 }
