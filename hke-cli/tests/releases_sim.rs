@@ -69,9 +69,10 @@ fn compare_with_driver(
         }
     }
     println!(
-        "{}/{} commands print the same as helm3",
+        "{}/{} commands print the same as {}",
         commands.len() - failures.len(),
-        commands.len()
+        commands.len(),
+        helm.file_name().and_then(|n| n.to_str()).unwrap_or("helm")
     );
     failures
 }
@@ -258,6 +259,131 @@ fn hke_reads_what_helm_writes_and_helm_reads_what_hke_writes() {
         ],
         "configmap",
     ));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Helm 4 (client-side apply: the simulator has no server-side apply yet) writes and
+/// reads records beside hke: hke prints what helm 4 prints for the commands whose
+/// output helm 3 and 4 share, and helm 4 reads records hke writes.
+#[test]
+fn helm4_and_hke_read_each_others_records() {
+    let Some(helm) = hke_testkit::helm4() else {
+        println!("skipped: helm4 not installed (run ../shared/tools/get-helm.sh)");
+        return;
+    };
+    let sim = Simulator::start(Config::default()).expect("simulator");
+    let dir = std::env::temp_dir().join(format!("hke-releases-sim4-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let kc = dir.join("kubeconfig");
+    sim.write_kubeconfig(&kc).expect("kubeconfig");
+    let chart = demo_chart();
+    let chart = chart.to_str().expect("path");
+    for args in [
+        "install web CHART --set replicaCount=3 --server-side=false --disable-openapi-validation",
+        "install api CHART --server-side=false --disable-openapi-validation",
+        "upgrade web CHART --set config.greeting=<b>hi</b> --disable-openapi-validation",
+        "rollback web 1",
+        "uninstall api --keep-history",
+    ] {
+        let args: Vec<&str> = args
+            .split_whitespace()
+            .map(|a| if a == "CHART" { chart } else { a })
+            .collect();
+        let out = run(&helm, &args, &kc);
+        assert!(out.ends_with("rc 0\n"), "helm4 {args:?} failed: {out}");
+    }
+    let mut failures = compare(
+        &helm,
+        &kc,
+        &[
+            "list --uninstalled -o yaml",
+            "list --deployed",
+            "history web",
+            "history web -o json",
+            "history api -o yaml",
+            "get values web",
+            "get values web --revision 2 -o json",
+            "get values web --all -o json",
+            "get manifest web",
+            "get manifest web --revision 2",
+            "get notes web",
+            "get hooks web",
+            "status missing",
+        ],
+    );
+    // hke writes a release; helm 4 reads it.
+    let client = KubeClient::connect(&ConnectOptions {
+        kubeconfig: Some(kc.clone()),
+        ..Default::default()
+    })
+    .expect("connect");
+    let storage = Storage::new(Box::new(ObjectDriver::new(
+        DriverKind::Secret,
+        Box::new(KubeObjects::new(
+            Arc::new(client),
+            DriverKind::Secret,
+            Some("default".into()),
+        )),
+    )));
+    let metadata = serde_json::value::RawValue::from_string(
+        r#"{"name":"written","version":"1.2.3","apiVersion":"v2","appVersion":"9.9","type":"application"}"#.into(),
+    )
+    .expect("raw");
+    let mut r = Release {
+        name: "by-hke".into(),
+        namespace: "default".into(),
+        version: 1,
+        manifest: "---\n# Source: written/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n".into(),
+        chart: Some(ChartRecord {
+            metadata,
+            ..ChartRecord::default()
+        }),
+        info: Some(Info {
+            first_deployed: GoTime::now(),
+            last_deployed: GoTime::now(),
+            notes: "written by hke".into(),
+            ..Info::default()
+        }),
+        ..Release::default()
+    };
+    r.set_status(Status::Deployed, "Install complete");
+    storage.create(&r).expect("store");
+    failures.extend(compare(
+        &helm,
+        &kc,
+        &[
+            "history by-hke",
+            "history by-hke -o json",
+            "get manifest by-hke",
+            "get notes by-hke",
+            "get values by-hke -o json",
+        ],
+    ));
+    // Helm 4's `list` shows every status (it has no `--all`): hke's `list --all`.
+    for (h4, ours) in [
+        ("list", "list --all"),
+        ("list -o json", "list --all -o json"),
+        ("list -r", "list --all -r"),
+    ] {
+        let h = run(&helm, &h4.split_whitespace().collect::<Vec<_>>(), &kc);
+        let k = run(&hke(), &ours.split_whitespace().collect::<Vec<_>>(), &kc);
+        if h != k {
+            failures.push(format!("`{h4}` / `{ours}`:\n--- helm4\n{h}--- hke\n{k}"));
+        }
+    }
+    // Helm 4's `list` shows every status (it has no `--all`): hke's `list --all`.
+    for (h4, ours) in [
+        ("list", "list --all"),
+        ("list -o json", "list --all -o json"),
+        ("list -r", "list --all -r"),
+    ] {
+        let h = run(&helm, &h4.split_whitespace().collect::<Vec<_>>(), &kc);
+        let k = run(&hke(), &ours.split_whitespace().collect::<Vec<_>>(), &kc);
+        if h != k {
+            failures.push(format!("`{h4}` / `{ours}`:\n--- helm4\n{h}--- hke\n{k}"));
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -398,8 +398,8 @@ pub fn status(a: &StatusArgs) -> ExitCode {
                     ..Default::default()
                 },
             ),
-            Format::Json => print::go_json(&r),
-            Format::Yaml => print::go_yaml(&r),
+            Format::Json => print::go_json(&r.helm3_view()),
+            Format::Yaml => print::go_yaml(&r.helm3_view()),
         })
     };
     finish(run())

@@ -50,6 +50,27 @@ pub struct Release {
 }
 
 impl Release {
+    /// The record as Helm 3 prints it (`status -o json|yaml`): every zero time written
+    /// as `""`, as Helm 3 marshals its structs whatever form the record had.
+    pub fn helm3_view(&self) -> Release {
+        let mut r = self.clone();
+        let fill = |t: &mut GoTime| {
+            if t.is_zero() {
+                *t = GoTime::zero_empty();
+            }
+        };
+        if let Some(i) = r.info.as_mut() {
+            fill(&mut i.first_deployed);
+            fill(&mut i.last_deployed);
+            fill(&mut i.deleted);
+        }
+        for h in r.hooks.iter_mut().flatten() {
+            fill(&mut h.last_run.started_at);
+            fill(&mut h.last_run.completed_at);
+        }
+        r
+    }
+
     /// The status, `unknown` when the record has no info.
     pub fn status(&self) -> Status {
         self.info
@@ -69,15 +90,15 @@ impl Release {
 /// `release.Info`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Info {
-    /// When the release was first deployed (always written: `omitempty` has no effect on
-    /// Go structs).
-    #[serde(default)]
+    /// When the release was first deployed. Helm 3 writes a zero time as `""`, Helm 4
+    /// omits it; a record keeps the form it was read in, and hke never writes empty times.
+    #[serde(default, skip_serializing_if = "GoTime::is_omitted")]
     pub first_deployed: GoTime,
     /// When this revision was deployed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "GoTime::is_omitted")]
     pub last_deployed: GoTime,
     /// When the release was uninstalled.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "GoTime::is_omitted")]
     pub deleted: GoTime,
     /// A human-friendly log entry.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -183,15 +204,27 @@ impl<'de> Deserialize<'de> for Status {
     }
 }
 
-/// Helm's `time.Time`: RFC 3339 with nanoseconds, and `""` for the zero time. A time
-/// read from a record is kept as written, so records round-trip byte for byte.
+/// Helm's `time.Time`: RFC 3339 with nanoseconds. The zero time has two written forms:
+/// Helm 3 writes `""`, Helm 4 leaves the field out. A time read from a record is kept as
+/// written (text and form), so records round-trip byte for byte; a zero time hke makes
+/// is left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct GoTime(Option<String>);
+pub struct GoTime(Option<String>, bool);
 
 impl GoTime {
-    /// The zero time (written as `""`).
+    /// The zero time (left out of records).
     pub fn zero() -> GoTime {
-        GoTime(None)
+        GoTime(None, false)
+    }
+
+    /// The zero time written as `""`, as Helm 3 writes and prints it.
+    pub fn zero_empty() -> GoTime {
+        GoTime(None, true)
+    }
+
+    /// Whether the field is left out when written (a zero time not read as `""`).
+    pub fn is_omitted(&self) -> bool {
+        self.0.is_none() && !self.1
     }
 
     /// The current time, as Go's `time.Now()` marshals it in UTC (RFC3339Nano: trailing
@@ -210,7 +243,7 @@ impl GoTime {
             let digits = format!("{nanos:09}");
             format!(".{}", digits.trim_end_matches('0'))
         };
-        GoTime(Some(format!("{base}{frac}Z")))
+        GoTime(Some(format!("{base}{frac}Z")), false)
     }
 
     /// The time as written (`None` for the zero time).
@@ -240,7 +273,8 @@ impl Serialize for GoTime {
 impl<'de> Deserialize<'de> for GoTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s: Option<String> = Option::deserialize(d)?;
-        Ok(GoTime(s.filter(|s| !s.is_empty())))
+        let empty = s.as_deref() == Some("");
+        Ok(GoTime(s.filter(|s| !s.is_empty()), empty))
     }
 }
 
@@ -265,9 +299,15 @@ pub struct ChartRecord {
     /// `values.schema.json`, base64 as Go writes `[]byte`.
     #[serde(default)]
     pub schema: Option<String>,
+    /// When the schema was modified (Helm 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schemamodtime: Option<String>,
     /// The other files.
     #[serde(default)]
     pub files: Option<Vec<File>>,
+    /// When the chart was modified (Helm 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modtime: Option<String>,
     /// Fields a newer Helm writes, kept as read.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -281,7 +321,9 @@ impl Default for ChartRecord {
             templates: None,
             values: None,
             schema: None,
+            schemamodtime: None,
             files: None,
+            modtime: None,
             extra: Map::new(),
         }
     }
@@ -317,6 +359,9 @@ pub struct File {
     /// The contents, base64 (Go's `[]byte`); `null` for nil.
     #[serde(default)]
     pub data: Option<String>,
+    /// When the file was modified (Helm 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modtime: Option<String>,
 }
 
 impl File {
@@ -325,6 +370,7 @@ impl File {
         File {
             name: name.to_string(),
             data: Some(data_encoding::BASE64.encode(data)),
+            modtime: None,
         }
     }
 
@@ -373,10 +419,10 @@ pub struct Hook {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HookExecution {
     /// When the hook started.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "GoTime::is_omitted")]
     pub started_at: GoTime,
     /// When it completed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "GoTime::is_omitted")]
     pub completed_at: GoTime,
     /// `Unknown`, `Running`, `Succeeded`, `Failed` (or `""`).
     #[serde(default)]
@@ -450,8 +496,16 @@ mod tests {
             Some("2023-11-14T22:13:20Z")
         );
         assert_eq!(
-            serde_json::to_string(&GoTime::zero()).expect("json"),
+            serde_json::to_string(&GoTime::zero_empty()).expect("json"),
             "\"\""
+        );
+        assert!(GoTime::zero().is_omitted());
+        let read: Info =
+            serde_json::from_str(r#"{"deleted":"","status":"deployed"}"#).expect("info");
+        assert!(read.deleted.is_zero() && !read.deleted.is_omitted());
+        assert_eq!(
+            serde_json::to_string(&read).expect("json"),
+            r#"{"deleted":"","status":"deployed"}"#
         );
     }
 

@@ -65,6 +65,14 @@ pub fn table(rows: &[Vec<String>]) -> String {
 /// a newline at the end.
 pub fn go_json<T: Serialize>(v: &T) -> String {
     let s = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+    let mut out = go_html_escape(&s);
+    out.push('\n');
+    out
+}
+
+/// `json.Marshal`'s HTML-safe escaping applied to compact JSON text: `<`, `>`, `&`,
+/// U+2028 and U+2029 become `\u` escapes (they only occur inside strings).
+pub fn go_html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 1);
     for c in s.chars() {
         match c {
@@ -76,7 +84,6 @@ pub fn go_json<T: Serialize>(v: &T) -> String {
             c => out.push(c),
         }
     }
-    out.push('\n');
     out
 }
 

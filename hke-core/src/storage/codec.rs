@@ -18,7 +18,9 @@ pub const MAX_DECODED_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Encodes a release as Helm stores it in `data.release`.
 pub fn encode_release(rls: &Release) -> Result<String, StorageError> {
-    let json = serde_json::to_vec(rls).map_err(|e| StorageError::Encode(e.to_string()))?;
+    // As Go's json.Marshal: HTML characters escaped, so records are byte-identical.
+    let json = serde_json::to_string(rls).map_err(|e| StorageError::Encode(e.to_string()))?;
+    let json = crate::release::print::go_html_escape(&json).into_bytes();
     let mut gz = GzEncoder::new(Vec::new(), Compression::best());
     gz.write_all(&json)
         .and_then(|()| gz.finish())
