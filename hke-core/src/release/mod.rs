@@ -441,6 +441,31 @@ fn is_zero(n: &i64) -> bool {
     *n == 0
 }
 
+/// `chartutil.CoalesceValues(rel.Chart, rel.Config)`: the record's user values with the
+/// chart's defaults coalesced in (a record keeps no subcharts, so only the top chart's
+/// defaults count), as `helm get values --all` and `get all` print them.
+pub fn computed_values(r: &Release) -> Map<String, Value> {
+    use crate::value::Value as V;
+    let to_map = |m: Option<&Map<String, Value>>| -> crate::value::Map {
+        match m.map(|m| V::from_json_typed(&Value::Object(m.clone()))) {
+            Some(V::Map(m)) => m,
+            _ => crate::value::Map::new(),
+        }
+    };
+    let chart_rec = r.chart.clone().unwrap_or_default();
+    let mut chart = crate::chart::Chart::default();
+    chart.metadata.name = chart_rec.metadata_str("name");
+    chart.values = to_map(chart_rec.values.as_ref());
+    let config = to_map(r.config.as_ref());
+    let mut warnings = Vec::new();
+    let merged =
+        crate::values::coalesce::coalesce_values(&chart, &config, &mut warnings).unwrap_or(config);
+    match V::Map(merged).to_json() {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,30 +540,5 @@ mod tests {
             assert!(Status::parse(s).is_pending());
         }
         assert!(!Status::Deployed.is_pending());
-    }
-}
-
-/// `chartutil.CoalesceValues(rel.Chart, rel.Config)`: the record's user values with the
-/// chart's defaults coalesced in (a record keeps no subcharts, so only the top chart's
-/// defaults count), as `helm get values --all` and `get all` print them.
-pub fn computed_values(r: &Release) -> Map<String, Value> {
-    use crate::value::Value as V;
-    let to_map = |m: Option<&Map<String, Value>>| -> crate::value::Map {
-        match m.map(|m| V::from_json_typed(&Value::Object(m.clone()))) {
-            Some(V::Map(m)) => m,
-            _ => crate::value::Map::new(),
-        }
-    };
-    let chart_rec = r.chart.clone().unwrap_or_default();
-    let mut chart = crate::chart::Chart::default();
-    chart.metadata.name = chart_rec.metadata_str("name");
-    chart.values = to_map(chart_rec.values.as_ref());
-    let config = to_map(r.config.as_ref());
-    let mut warnings = Vec::new();
-    let merged =
-        crate::values::coalesce::coalesce_values(&chart, &config, &mut warnings).unwrap_or(config);
-    match V::Map(merged).to_json() {
-        Ok(Value::Object(m)) => m,
-        _ => Map::new(),
     }
 }
