@@ -144,6 +144,8 @@ fn hke_reads_what_helm_writes_and_helm_reads_what_hke_writes() {
             "list -q",
             "list -n kube-public",
             "list --all -r",
+            "list -l status=deployed",
+            "list --all -l name!=web,owner=helm",
             "history web",
             "history web -o json",
             "history web -o yaml",

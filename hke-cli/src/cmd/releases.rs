@@ -63,7 +63,7 @@ pub struct ListArgs {
     /// Format time using a Go layout.
     #[arg(long = "time-format")]
     time_format: Option<String>,
-    /// Label selector over the storage labels (`key=value`, comma separated).
+    /// Label selector over the storage labels (`=`, `==`, `!=`, `in`, `notin`, `k`, `!k`).
     #[arg(short = 'l', long)]
     selector: Option<String>,
     #[command(flatten)]
@@ -215,8 +215,8 @@ fn list_inner(a: &ListArgs) -> Result<String, String> {
         rels.retain(|r| states.contains(&r.status()));
     }
     if let Some(sel) = &a.selector {
-        let pairs = parse_selector(sel)?;
-        rels.retain(|r| pairs.iter().all(|(k, v)| r.labels.get(k) == Some(v)));
+        let sel = hke_core::kube::selector::Selector::parse(sel)?;
+        rels.retain(|r| sel.matches(&r.labels));
     }
     sort(&mut rels, a.date, a.reverse);
     let rels: Vec<Release> = rels
@@ -341,20 +341,6 @@ fn sort(rels: &mut [Release], by_date: bool, reverse: bool) {
             rels.reverse();
         }
     }
-}
-
-fn parse_selector(sel: &str) -> Result<Vec<(String, String)>, String> {
-    sel.split(',')
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| {
-            let p = p.trim();
-            let (k, v) = p
-                .split_once("==")
-                .or_else(|| p.split_once('='))
-                .ok_or_else(|| format!("unable to parse requirement: {p:?}: only key=value selectors are supported by hke"))?;
-            Ok((k.trim().to_string(), v.trim().to_string()))
-        })
-        .collect()
 }
 
 /// Runs `hke history`.

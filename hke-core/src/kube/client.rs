@@ -250,6 +250,33 @@ impl Cluster for KubeClient {
         }
     }
 
+    fn list_metadata(
+        &self,
+        res: &Resource,
+        namespace: Option<&str>,
+        label_selector: &str,
+    ) -> Result<Vec<Value>, KubeError> {
+        let lp = ListParams::default().labels(label_selector);
+        let mut req = kube::core::Request::new(res.url_path(namespace))
+            .list(&lp)
+            .map_err(|e| KubeError::Transport(e.to_string()))?;
+        req.headers_mut().insert(
+            http::header::ACCEPT,
+            http::HeaderValue::from_static(
+                "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json",
+            ),
+        );
+        let mut list = self.send(&res.plural, req)?;
+        match list.get_mut("items").map(Value::take) {
+            Some(Value::Array(items)) => Ok(items),
+            Some(Value::Null) | None => Ok(Vec::new()),
+            Some(other) => Err(KubeError::Transport(format!(
+                "the list of {} has items that are not a list: {other}",
+                res.plural
+            ))),
+        }
+    }
+
     fn create(
         &self,
         res: &Resource,

@@ -295,6 +295,17 @@ pub trait Cluster: Send + Sync {
         label_selector: &str,
     ) -> Result<Vec<Value>, KubeError>;
 
+    /// Like [`Cluster::list`], but the objects may carry only their `metadata` (a
+    /// `PartialObjectMetadataList`: far less to send when only labels are read).
+    fn list_metadata(
+        &self,
+        res: &Resource,
+        namespace: Option<&str>,
+        label_selector: &str,
+    ) -> Result<Vec<Value>, KubeError> {
+        self.list(res, namespace, label_selector)
+    }
+
     /// Creates an object; returns it as stored.
     fn create(
         &self,

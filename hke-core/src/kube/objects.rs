@@ -58,6 +58,22 @@ impl ObjectStore for KubeObjects {
             .map_err(object_error)
     }
 
+    fn list_metadata(
+        &self,
+        selector: &BTreeMap<String, String>,
+    ) -> Result<Vec<Value>, ObjectError> {
+        let sel: Vec<String> = selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        self.cluster
+            .list_metadata(&self.resource, self.namespace.as_deref(), &sel.join(","))
+            .map_err(object_error)
+    }
+
+    fn list_selector(&self, selector: &str) -> Result<Vec<Value>, ObjectError> {
+        self.cluster
+            .list(&self.resource, self.namespace.as_deref(), selector)
+            .map_err(object_error)
+    }
+
     fn create(&self, obj: &Value) -> Result<(), ObjectError> {
         self.cluster
             .create(

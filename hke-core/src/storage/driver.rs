@@ -117,6 +117,23 @@ pub trait ObjectStore: Send + Sync {
     fn get(&self, name: &str) -> Result<Option<Value>, ObjectError>;
     /// Objects whose labels hold every pair of `selector`.
     fn list(&self, selector: &BTreeMap<String, String>) -> Result<Vec<Value>, ObjectError>;
+    /// Like [`ObjectStore::list`], but objects may carry only their metadata (cheaper
+    /// to send when only labels are read).
+    fn list_metadata(
+        &self,
+        selector: &BTreeMap<String, String>,
+    ) -> Result<Vec<Value>, ObjectError> {
+        self.list(selector)
+    }
+    /// Objects matching a label selector in Kubernetes' string form (`a=b,c!=d`).
+    fn list_selector(&self, selector: &str) -> Result<Vec<Value>, ObjectError> {
+        let sel = crate::kube::selector::Selector::parse(selector).map_err(ObjectError::Other)?;
+        Ok(self
+            .list(&BTreeMap::new())?
+            .into_iter()
+            .filter(|o| sel.matches_object(o))
+            .collect())
+    }
     /// Creates an object.
     fn create(&self, obj: &Value) -> Result<(), ObjectError>;
     /// Replaces an object.
@@ -360,28 +377,57 @@ impl Driver for ObjectDriver {
         &self,
         choose: &dyn Fn(&[Header]) -> Vec<bool>,
     ) -> Result<Vec<Release>, StorageError> {
+        // Two requests instead of one big one: the labels of every record (metadata
+        // only), then the bodies of what is shown. When nothing superseded is shown (the
+        // usual case: superseded revisions are most of a long history), the second list
+        // leaves superseded records out on the server.
         let sel = BTreeMap::from([("owner".to_string(), "helm".to_string())]);
-        let objs = self
+        let heads = self
             .store
-            .list(&sel)
+            .list_metadata(&sel)
             .map_err(Self::api("list: failed to list"))?;
-        let headers: Vec<Header> = objs
+        let headers: Vec<Header> = heads.iter().map(header_of).collect();
+        let keep = choose(&headers);
+        let mut wanted: std::collections::HashSet<(String, String)> = Default::default();
+        let mut superseded = false;
+        for (h, (o, k)) in headers.iter().zip(heads.iter().zip(&keep)) {
+            if *k {
+                superseded |= h.labels.get("status").map(String::as_str) == Some("superseded");
+                wanted.insert((h.namespace.clone(), object_name(o).unwrap_or_default()));
+            }
+        }
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let bodies = if superseded {
+            self.store.list(&sel)
+        } else {
+            self.store.list_selector("owner=helm,status!=superseded")
+        }
+        .map_err(Self::api("list: failed to list"))?;
+        let found: Vec<&Value> = bodies
             .iter()
-            .map(|o| Header {
-                namespace: o
-                    .pointer("/metadata/namespace")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                labels: object_labels(o),
+            .filter(|o| {
+                let h = header_of(o);
+                wanted.contains(&(h.namespace, object_name(o).unwrap_or_default()))
             })
             .collect();
-        let keep = choose(&headers);
-        objs.iter()
-            .zip(keep)
-            .filter(|(_, k)| *k)
-            .map(|(o, _)| self.release_of(o))
-            .collect()
+        if found.len() != wanted.len() {
+            // Records changed between the two requests: choose again on full objects.
+            let objs = self
+                .store
+                .list(&sel)
+                .map_err(Self::api("list: failed to list"))?;
+            let headers: Vec<Header> = objs.iter().map(header_of).collect();
+            let keep = choose(&headers);
+            return objs
+                .iter()
+                .zip(keep)
+                .filter(|(_, k)| *k)
+                .map(|(o, _)| self.release_of(o))
+                .collect();
+        }
+        found.into_iter().map(|o| self.release_of(o)).collect()
     }
 
     fn query(&self, labels: &BTreeMap<String, String>) -> Result<Vec<Release>, StorageError> {
@@ -399,6 +445,18 @@ impl Driver for ObjectDriver {
             .iter()
             .filter_map(|o| self.release_of(o).ok())
             .collect())
+    }
+}
+
+/// What `list_chosen` reads of a storage object before decoding it.
+fn header_of(o: &Value) -> Header {
+    Header {
+        namespace: o
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        labels: object_labels(o),
     }
 }
 

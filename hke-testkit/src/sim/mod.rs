@@ -317,14 +317,24 @@ fn object_request(
             .map_err(|e| ApiError::bad_request(&format!("the request body is not valid JSON: {e}")))
     };
     match (req.method.as_str(), name) {
-        ("GET", None) => st
-            .list(
+        ("GET", None) => {
+            let partial = req
+                .header("accept")
+                .is_some_and(|a| a.contains("as=PartialObjectMetadataList"));
+            let list = if partial {
+                Store::list_metadata
+            } else {
+                Store::list
+            };
+            list(
+                &st,
                 &res,
                 ns,
                 req.param("labelSelector").as_deref(),
                 req.param("fieldSelector").as_deref(),
             )
-            .map(|v| (200, v)),
+            .map(|v| (200, v))
+        }
         ("GET", Some(n)) => st.get(&res, ns.unwrap_or(""), n).map(|v| (200, v)),
         ("POST", None) => st
             .create(&res, ns, parse_body()?, dry_run)

@@ -250,9 +250,43 @@ impl Store {
         label_selector: Option<&str>,
         field_selector: Option<&str>,
     ) -> Result<Value, ApiError> {
+        let items = self.select(res, ns, label_selector, field_selector, Value::clone)?;
+        Ok(json!({
+            "kind": format!("{}List", res.kind), "apiVersion": res.api_version(),
+            "metadata": {"resourceVersion": self.revision.to_string()}, "items": items,
+        }))
+    }
+
+    /// LIST as a `PartialObjectMetadataList`: each item reduced to its metadata (what
+    /// clients get with `Accept: application/json;as=PartialObjectMetadataList;...`).
+    pub fn list_metadata(
+        &self,
+        res: &Resource,
+        ns: Option<&str>,
+        label_selector: Option<&str>,
+        field_selector: Option<&str>,
+    ) -> Result<Value, ApiError> {
+        let items = self.select(res, ns, label_selector, field_selector, |v| {
+            json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                   "metadata": v.get("metadata").cloned().unwrap_or(Value::Null)})
+        })?;
+        Ok(json!({
+            "kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1",
+            "metadata": {"resourceVersion": self.revision.to_string()}, "items": items,
+        }))
+    }
+
+    fn select(
+        &self,
+        res: &Resource,
+        ns: Option<&str>,
+        label_selector: Option<&str>,
+        field_selector: Option<&str>,
+        view: impl Fn(&Value) -> Value,
+    ) -> Result<Vec<Value>, ApiError> {
         let labels = parse_selector(label_selector.unwrap_or(""))?;
         let fields = parse_selector(field_selector.unwrap_or(""))?;
-        let items: Vec<Value> = self
+        Ok(self
             .objects
             .get(&Self::key(res))
             .map(|m| {
@@ -264,14 +298,10 @@ impl Store {
                     .map(|(_, v)| v)
                     .filter(|v| labels.iter().all(|r| r.matches_labels(v)))
                     .filter(|v| fields.iter().all(|r| r.matches_fields(v)))
-                    .cloned()
+                    .map(&view)
                     .collect()
             })
-            .unwrap_or_default();
-        Ok(json!({
-            "kind": format!("{}List", res.kind), "apiVersion": res.api_version(),
-            "metadata": {"resourceVersion": self.revision.to_string()}, "items": items,
-        }))
+            .unwrap_or_default())
     }
 
     fn check_kind(res: &Resource, obj: &Value, name: &str) -> Result<(), ApiError> {
