@@ -126,3 +126,45 @@ fn kubectl_without_credentials_sees_unauthorized() {
     );
     assert!(env.sim.requests().iter().all(|r| r.status == 401));
 }
+
+const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.26\n        ports:\n        - containerPort: 80\n";
+
+/// `kubectl apply` validates against the OpenAPI v3 documents (no `--validate=false`) and
+/// computes a strategic merge patch for the second apply.
+#[test]
+fn kubectl_apply_twice_with_validation() {
+    let Some(env) = Env::new("apply", Config::default()) else {
+        return;
+    };
+    std::fs::write(env.dir.join("d.yaml"), DEPLOY).unwrap();
+    let (ok, out, err) = env.run(&["apply", "-f", "d.yaml"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "deployment.apps/web created\n");
+    std::fs::write(
+        env.dir.join("d.yaml"),
+        DEPLOY.replace("nginx:1.26", "nginx:1.27"),
+    )
+    .unwrap();
+    let (ok, out, err) = env.run(&["apply", "-f", "d.yaml"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "deployment.apps/web configured\n");
+    assert!(!err.contains("warning"), "{err}");
+    let obj = env
+        .sim
+        .object("apps/v1", "Deployment", "default", "web")
+        .unwrap();
+    assert_eq!(
+        obj["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:1.27"
+    );
+    assert_eq!(obj["metadata"]["generation"], 2);
+    let log = env.sim.requests();
+    assert!(log.iter().any(|r| r.method == "PATCH"
+        && r.content_type.as_deref() == Some("application/strategic-merge-patch+json")
+        && r.query.contains("fieldValidation=Strict")));
+    assert!(log.iter().any(|r| r.path == "/openapi/v3/apis/apps/v1"));
+    // create validates too
+    std::fs::write(env.dir.join("cm.yaml"), CM).unwrap();
+    let (ok, _, err) = env.run(&["create", "-f", "cm.yaml"]);
+    assert!(ok, "{err}");
+}

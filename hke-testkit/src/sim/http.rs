@@ -167,6 +167,7 @@ pub fn write_response(
         404 => "Not Found",
         405 => "Method Not Allowed",
         409 => "Conflict",
+        406 => "Not Acceptable",
         415 => "Unsupported Media Type",
         422 => "Unprocessable Entity",
         _ => "Internal Server Error",

@@ -9,6 +9,7 @@
 //! See `hke-testkit/README.md` for what the simulator does not do.
 
 pub mod http;
+pub mod openapi;
 pub mod proto;
 pub mod resources;
 pub mod store;
@@ -258,6 +259,20 @@ fn handle(req: &Request, shared: &Shared) -> Result<(u16, Value), ApiError> {
                    "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}),
         )),
         ("GET", ["apis"]) => Ok((200, lock(store).api_group_list())),
+        ("GET", ["openapi", "v2"]) => {
+            let accept = req.header("accept").unwrap_or("");
+            if !(accept.is_empty() || accept.contains("json") || accept.contains("*/*")) {
+                return Err(ApiError::new(
+                    406,
+                    "NotAcceptable",
+                    "only application/json is supported for /openapi/v2 by the hke simulator",
+                ));
+            }
+            Ok((200, openapi::v2(lock(store).resources())))
+        }
+        ("GET", ["openapi", "v3"]) => Ok((200, openapi::v3_index(lock(store).resources()))),
+        ("GET", ["openapi", "v3", "api", v]) => gv_openapi(store, "", v),
+        ("GET", ["openapi", "v3", "apis", g, v]) => gv_openapi(store, g, v),
         ("GET", ["api", v]) => lock(store).resource_list("", v).map(|r| (200, r)),
         ("GET", ["apis", g, v]) => lock(store).resource_list(g, v).map(|r| (200, r)),
         (_, ["api", v, rest @ ..]) => object_request(req, store, "", v, rest),
@@ -271,6 +286,19 @@ fn handle(req: &Request, shared: &Shared) -> Result<(u16, Value), ApiError> {
             ),
         )),
     }
+}
+
+fn gv_openapi(store: &Mutex<Store>, group: &str, version: &str) -> Result<(u16, Value), ApiError> {
+    let resources = lock(store).resources().to_vec();
+    openapi::v3_group_version(&resources, group, version)
+        .map(|d| (200, d))
+        .ok_or_else(|| {
+            ApiError::new(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            )
+        })
 }
 
 fn object_request(

@@ -127,6 +127,11 @@ impl Store {
         (res.group.clone(), res.version.clone(), res.plural.clone())
     }
 
+    /// Every served resource type.
+    pub fn resources(&self) -> &[Resource] {
+        &self.resources
+    }
+
     /// The served resource `plural` in `group/version`.
     pub fn resource(&self, group: &str, version: &str, plural: &str) -> Result<Resource, ApiError> {
         self.resources
