@@ -292,3 +292,102 @@ fn bearer_tokens() {
     );
     assert!(sim.kubeconfig().contains("token: \"good\""));
 }
+
+/// Reads a whole (chunked) watch response; returns the event lines.
+fn watch_lines(addr: std::net::SocketAddr, path: &str) -> Vec<Value> {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").expect("write");
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).expect("read");
+    let out = String::from_utf8_lossy(&out).into_owned();
+    let (head, mut rest) = out.split_once("\r\n\r\n").expect("head");
+    assert!(head.contains("Transfer-Encoding: chunked"), "{head}");
+    let mut body = String::new();
+    for _ in 0..10_000 {
+        let Some((size, after)) = rest.split_once("\r\n") else {
+            break;
+        };
+        let n = usize::from_str_radix(size.trim(), 16).expect("chunk size");
+        if n == 0 {
+            break;
+        }
+        body.push_str(&after[..n]);
+        rest = &after[n + 2..];
+    }
+    body.lines()
+        .map(|l| serde_json::from_str(l).expect("event json"))
+        .collect()
+}
+
+#[test]
+fn watch_streams_changes_from_a_resource_version() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let p = "/api/v1/namespaces/default/configmaps";
+    assert_eq!(call(&sim, "POST", p, "application/json", CM, None).0, 201);
+    let (_, list) = get(&sim, p);
+    let rv = list["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let addr = sim.addr();
+    let w = std::thread::spawn(move || {
+        watch_lines(
+            addr,
+            &format!("/api/v1/namespaces/default/configmaps?watch=1&resourceVersion={rv}&timeoutSeconds=2"),
+        )
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let (c, _) = call(
+        &sim,
+        "PATCH",
+        &format!("{p}/c1"),
+        "application/merge-patch+json",
+        r#"{"data":{"k":"v2"}}"#,
+        None,
+    );
+    assert_eq!(c, 200);
+    // another namespace and another kind do not show up
+    let other = CM.replace("\"c1\"", "\"c2\"");
+    assert_eq!(
+        call(
+            &sim,
+            "POST",
+            "/api/v1/namespaces/kube-system/configmaps",
+            "application/json",
+            &other,
+            None
+        )
+        .0,
+        201
+    );
+    assert_eq!(
+        call(
+            &sim,
+            "DELETE",
+            &format!("{p}/c1"),
+            "application/json",
+            "",
+            None
+        )
+        .0,
+        200
+    );
+    let start = std::time::Instant::now();
+    let events = w.join().unwrap();
+    assert!(start.elapsed() < Duration::from_secs(10));
+    let kinds: Vec<&str> = events.iter().filter_map(|e| e["type"].as_str()).collect();
+    assert_eq!(kinds, ["MODIFIED", "DELETED"], "{events:#?}");
+    assert_eq!(events[0]["object"]["data"]["k"], "v2");
+    // without a resource version: the current objects as ADDED first
+    let events = watch_lines(
+        addr,
+        "/api/v1/configmaps?watch=true&timeoutSeconds=1&labelSelector=app%3Da",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0]["type"], "ADDED");
+    assert_eq!(events[0]["object"]["metadata"]["name"], "c2");
+    // a watch on an unknown resource is a plain 404
+    assert_eq!(get(&sim, "/api/v1/nope?watch=1").0, 404);
+}

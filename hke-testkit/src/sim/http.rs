@@ -180,3 +180,29 @@ pub fn write_response(
     stream.write_all(body)?;
     stream.flush()
 }
+
+/// Starts a `200 OK` chunked response (for watch streams).
+pub fn write_chunked_head(mut stream: &TcpStream, content_type: &str) -> io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.flush()
+}
+
+/// Writes one chunk (empty data is skipped: an empty chunk would end the body).
+pub fn write_chunk(mut stream: &TcpStream, data: &[u8]) -> io::Result<()> {
+    if data.is_empty() {
+        return Ok(());
+    }
+    stream.write_all(format!("{:x}\r\n", data.len()).as_bytes())?;
+    stream.write_all(data)?;
+    stream.write_all(b"\r\n")?;
+    stream.flush()
+}
+
+/// Ends a chunked response.
+pub fn finish_chunked(mut stream: &TcpStream) -> io::Result<()> {
+    stream.write_all(b"0\r\n\r\n")?;
+    stream.flush()
+}

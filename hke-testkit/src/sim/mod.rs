@@ -202,25 +202,166 @@ fn serve(stream: TcpStream, shared: &Shared) {
             return;
         }
     };
+    if req.method == "GET" && matches!(req.param("watch").as_deref(), Some("1" | "true")) {
+        match watch_spec(&req, shared) {
+            Ok(spec) => {
+                log_request(shared, &req, 200);
+                watch_stream(&stream, spec, shared);
+            }
+            Err(e) => {
+                log_request(shared, &req, e.code);
+                let _ = http::write_response(&stream, e.code, "application/json", &status_body(&e));
+            }
+        }
+        return;
+    }
     let (code, body) = match handle(&req, shared) {
         Ok((code, v)) => (code, v.to_string().into_bytes()),
         Err(e) => (e.code, status_body(&e)),
     };
-    {
-        let mut log = lock(&shared.log);
-        if log.len() >= MAX_LOG {
-            log.remove(0);
-        }
-        log.push(LoggedRequest {
-            method: req.method.clone(),
-            path: req.path.clone(),
-            query: req.query.clone(),
-            content_type: req.header("content-type").map(str::to_string),
-            body: String::from_utf8_lossy(&req.body).into_owned(),
-            status: code,
+    log_request(shared, &req, code);
+    let _ = http::write_response(&stream, code, "application/json", &body);
+}
+
+fn log_request(shared: &Shared, req: &Request, code: u16) {
+    let mut log = lock(&shared.log);
+    if log.len() >= MAX_LOG {
+        log.remove(0);
+    }
+    log.push(LoggedRequest {
+        method: req.method.clone(),
+        path: req.path.clone(),
+        query: req.query.clone(),
+        content_type: req.header("content-type").map(str::to_string),
+        body: String::from_utf8_lossy(&req.body).into_owned(),
+        status: code,
+    });
+}
+
+/// Longest a watch stays open (`timeoutSeconds` beyond it is cut to it).
+pub const MAX_WATCH: Duration = Duration::from_secs(60);
+/// How often a watch looks for new events.
+const WATCH_POLL: Duration = Duration::from_millis(50);
+
+/// What one watch request asks for.
+struct WatchSpec {
+    res: resources::Resource,
+    ns: Option<String>,
+    labels: Option<String>,
+    fields: Option<String>,
+    since: Option<u64>,
+    timeout: Duration,
+}
+
+fn watch_spec(req: &Request, shared: &Shared) -> Result<WatchSpec, ApiError> {
+    if !authorized(req, &shared.config) {
+        return Err(ApiError::new(401, "Unauthorized", "Unauthorized"));
+    }
+    let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
+    let (group, version, rest) = match segs.as_slice() {
+        ["api", v, rest @ ..] => ("", *v, rest),
+        ["apis", g, v, rest @ ..] => (*g, *v, rest),
+        _ => return Err(not_found()),
+    };
+    let (ns, plural, name) = match rest {
+        ["namespaces", ns, plural] => (Some(*ns), *plural, None),
+        ["namespaces", ns, plural, name] => (Some(*ns), *plural, Some(*name)),
+        [plural] => (None, *plural, None),
+        [plural, name] => (None, *plural, Some(*name)),
+        _ => return Err(not_found()),
+    };
+    let res = lock(&shared.store).resource(group, version, plural)?;
+    let ns = if res.namespaced { ns } else { None };
+    let mut fields = req.param("fieldSelector").filter(|f| !f.is_empty());
+    if let Some(n) = name {
+        let by_name = format!("metadata.name={n}");
+        fields = Some(match fields {
+            Some(f) => format!("{f},{by_name}"),
+            None => by_name,
         });
     }
-    let _ = http::write_response(&stream, code, "application/json", &body);
+    let since = match req.param("resourceVersion").as_deref() {
+        None | Some("") | Some("0") => None,
+        Some(rv) => Some(
+            rv.parse::<u64>()
+                .map_err(|_| ApiError::bad_request(&format!("invalid resource version {rv:?}")))?,
+        ),
+    };
+    let timeout = req
+        .param("timeoutSeconds")
+        .and_then(|t| t.parse::<u64>().ok())
+        .map(Duration::from_secs)
+        .unwrap_or(MAX_WATCH)
+        .min(MAX_WATCH);
+    Ok(WatchSpec {
+        res,
+        ns: ns.map(str::to_string),
+        labels: req.param("labelSelector").filter(|l| !l.is_empty()),
+        fields,
+        since,
+        timeout,
+    })
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(
+        404,
+        "NotFound",
+        "the server could not find the requested resource",
+    )
+}
+
+/// Streams watch events as JSON lines in chunks until the timeout, a write error, an
+/// expired resource version or the simulator's shutdown.
+fn watch_stream(stream: &TcpStream, spec: WatchSpec, shared: &Shared) {
+    let _ = stream.set_read_timeout(None);
+    if http::write_chunked_head(stream, "application/json").is_err() {
+        return;
+    }
+    let deadline = std::time::Instant::now() + spec.timeout;
+    let ns = spec.ns.as_deref();
+    let (labels, fields) = (spec.labels.as_deref(), spec.fields.as_deref());
+    let mut last = match spec.since {
+        Some(rv) => rv,
+        None => {
+            // no resource version: the current objects as ADDED, then changes
+            let st = lock(&shared.store);
+            let rv = st.revision();
+            let items = st
+                .list(&spec.res, ns, labels, fields)
+                .ok()
+                .and_then(|l| l.get("items").and_then(Value::as_array).cloned())
+                .unwrap_or_default();
+            drop(st);
+            for o in items {
+                let line = format!("{}\n", json!({"type": "ADDED", "object": o}));
+                if http::write_chunk(stream, line.as_bytes()).is_err() {
+                    return;
+                }
+            }
+            rv
+        }
+    };
+    while !shared.stop.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
+        let got = lock(&shared.store).watch_events(&spec.res, ns, last, labels, fields);
+        match got {
+            Ok((events, rv)) => {
+                for e in events {
+                    if http::write_chunk(stream, format!("{e}\n").as_bytes()).is_err() {
+                        return;
+                    }
+                }
+                last = rv;
+            }
+            Err(e) => {
+                let line = format!("{}\n", json!({"type": "ERROR", "object": e.to_status()}));
+                let _ = http::write_chunk(stream, line.as_bytes());
+                break;
+            }
+        }
+        std::thread::sleep(WATCH_POLL);
+    }
+    let _ = http::finish_chunked(stream);
 }
 
 fn status_body(e: &ApiError) -> Vec<u8> {

@@ -2,7 +2,7 @@
 //! generation, creationTimestamp, generateName, namespaces that must exist), label and
 //! field selectors, JSON merge patch, and `Status` errors.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Map, Value};
@@ -101,7 +101,24 @@ pub struct Store {
     objects: BTreeMap<ResourceKey, Objects>,
     revision: u64,
     uid_counter: u64,
+    events: VecDeque<Event>,
+    /// Resource version of the newest event dropped from `events` (0: none dropped).
+    dropped_upto: u64,
 }
+
+/// One change, kept for watches.
+#[derive(Debug, Clone)]
+struct Event {
+    rv: u64,
+    key: ResourceKey,
+    ns: String,
+    kind: &'static str,
+    object: Value,
+}
+
+/// Most change events kept for watches (older ones are dropped; watching from before them
+/// answers 410 Expired, as a compacted etcd does).
+pub const MAX_EVENTS: usize = 4096;
 
 /// Namespaces that exist from the start.
 const INITIAL_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -121,6 +138,75 @@ impl Store {
             }
         }
         s
+    }
+
+    /// The current resource version (the counter of the last change).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    fn record(&mut self, res: &Resource, ns: &str, kind: &'static str, object: &Value) {
+        let rv = object
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(self.revision);
+        self.record_key(Self::key(res), ns, kind, object, rv);
+    }
+
+    fn record_key(
+        &mut self,
+        key: ResourceKey,
+        ns: &str,
+        kind: &'static str,
+        object: &Value,
+        rv: u64,
+    ) {
+        if self.events.len() >= MAX_EVENTS {
+            if let Some(e) = self.events.pop_front() {
+                self.dropped_upto = e.rv;
+            }
+        }
+        self.events.push_back(Event {
+            rv,
+            key,
+            ns: ns.to_string(),
+            kind,
+            object: object.clone(),
+        });
+    }
+
+    /// Watch events (`{"type": ..., "object": ...}`) of `res` after resource version
+    /// `since`, filtered by namespace and selectors, and the resource version they reach.
+    /// 410 `Expired` when events after `since` were already dropped.
+    pub fn watch_events(
+        &self,
+        res: &Resource,
+        ns: Option<&str>,
+        since: u64,
+        label_selector: Option<&str>,
+        field_selector: Option<&str>,
+    ) -> Result<(Vec<Value>, u64), ApiError> {
+        if since < self.dropped_upto {
+            return Err(ApiError::new(
+                410,
+                "Expired",
+                &format!("too old resource version: {since} ({})", self.dropped_upto),
+            ));
+        }
+        let labels = parse_selector(label_selector.unwrap_or(""))?;
+        let fields = parse_selector(field_selector.unwrap_or(""))?;
+        let key = Self::key(res);
+        let out = self
+            .events
+            .iter()
+            .filter(|e| e.rv > since && e.key == key)
+            .filter(|e| ns.is_none_or(|n| n == e.ns))
+            .filter(|e| labels.iter().all(|r| r.matches_labels(&e.object)))
+            .filter(|e| fields.iter().all(|r| r.matches_fields(&e.object)))
+            .map(|e| json!({"type": e.kind, "object": e.object}))
+            .collect();
+        Ok((out, self.revision))
     }
 
     fn key(res: &Resource) -> ResourceKey {
@@ -383,6 +469,7 @@ impl Store {
                 .entry(Self::key(res))
                 .or_default()
                 .insert(key, obj.clone());
+            self.record(res, &ns, "ADDED", &obj);
         }
         Ok(obj)
     }
@@ -475,6 +562,7 @@ impl Store {
                 .entry(Self::key(res))
                 .or_default()
                 .insert((ns.to_string(), name.to_string()), obj.clone());
+            self.record(res, ns, "MODIFIED", obj);
         }
         Ok(())
     }
@@ -544,17 +632,34 @@ impl Store {
         dry_run: bool,
     ) -> Result<Value, ApiError> {
         let key = (ns.to_string(), name.to_string());
-        let obj = self.get(res, ns, name)?;
+        let mut obj = self.get(res, ns, name)?;
         if !dry_run {
             if let Some(m) = self.objects.get_mut(&Self::key(res)) {
                 m.remove(&key);
             }
+            let rv = self.next_rv();
+            if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.insert("resourceVersion".into(), json!(rv));
+            }
+            self.record(res, ns, "DELETED", &obj);
             if res.kind == "Namespace" {
-                for m in self.objects.values_mut() {
-                    m.retain(|(ons, _), _| ons != name);
+                let mut gone = Vec::new();
+                for (k, m) in self.objects.iter_mut() {
+                    let (inside, kept): (Objects, Objects) = std::mem::take(m)
+                        .into_iter()
+                        .partition(|((ons, _), _)| ons == name);
+                    *m = kept;
+                    gone.extend(inside.into_values().map(|o| (k.clone(), o)));
+                }
+                for (k, mut o) in gone {
+                    let rv = self.next_rv();
+                    if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                        m.insert("resourceVersion".into(), json!(rv));
+                    }
+                    let n = rv.parse().unwrap_or(self.revision);
+                    self.record_key(k, name, "DELETED", &o, n);
                 }
             }
-            self.revision += 1;
         }
         Ok(obj)
     }
