@@ -244,6 +244,7 @@ fn generate_name_generation_selectors_patch_dry_run_delete() {
 fn bearer_tokens() {
     let sim = Simulator::start(Config {
         tokens: Some(vec!["good".into()]),
+        ..Config::default()
     })
     .unwrap();
     let (c, st) = call(
@@ -276,6 +277,7 @@ fn bearer_tokens() {
     assert!(l["items"].as_array().is_some_and(|i| i.len() >= 4));
     let none = Simulator::start(Config {
         tokens: Some(vec![]),
+        ..Config::default()
     })
     .unwrap();
     assert_eq!(

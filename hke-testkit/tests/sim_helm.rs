@@ -93,3 +93,60 @@ fn helm3_install_validates_against_openapi() {
         paths(&env.sim)
     );
 }
+
+#[test]
+fn helm3_install_wait() {
+    let Some(env) = Env::new("wait") else {
+        return;
+    };
+    let chart = demo_chart();
+    let (ok, out, err) = env.run(&["install", "demo", &chart, "--wait", "--timeout", "60s"]);
+    assert!(ok, "{err}\n{:#?}", paths(&env.sim));
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    // the Deployment's status follows its ReplicaSet's within a few controller ticks
+    let mut d = serde_json::Value::Null;
+    for _ in 0..50 {
+        d = env
+            .sim
+            .object("apps/v1", "Deployment", "default", "demo-demo")
+            .unwrap();
+        if d["status"]["readyReplicas"] == 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(d["status"]["readyReplicas"], 2, "{d:#}");
+}
+
+const TEST_CHART: &[(&str, &str)] = &[
+    ("Chart.yaml", "apiVersion: v2\nname: tested\nversion: 0.1.0\n"),
+    (
+        "templates/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n  a: b\n",
+    ),
+    (
+        "templates/tests/test-pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-test\n  annotations:\n    helm.sh/hook: test\n    sim.hke.dev/ready-after-seconds: \"1\"\n    sim.hke.dev/logs: |\n      connecting to {{ .Release.Name }}-cm\n      all good\nspec:\n  restartPolicy: Never\n  containers:\n  - name: t\n    image: busybox\n    command: [\"true\"]\n",
+    ),
+];
+
+#[test]
+fn helm3_test_prints_logs() {
+    let Some(env) = Env::new("test") else {
+        return;
+    };
+    let chart = env.dir.join("tested");
+    for (p, text) in TEST_CHART {
+        let path = chart.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let chart = chart.to_string_lossy().into_owned();
+    let (ok, _, err) = env.run(&["install", "t", &chart]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = env.run(&["test", "t", "--logs", "--timeout", "30s"]);
+    assert!(ok, "{out}{err}\n{:#?}", paths(&env.sim));
+    assert!(out.contains("Phase:          Succeeded"), "{out}");
+    assert!(out.contains("POD LOGS: t-test"), "{out}");
+    assert!(out.contains("connecting to t-cm\nall good"), "{out}");
+}

@@ -114,6 +114,7 @@ fn kubectl_without_credentials_sees_unauthorized() {
         "auth",
         Config {
             tokens: Some(vec!["t0k3n".into()]),
+            ..Config::default()
         },
     ) else {
         return;
@@ -167,4 +168,65 @@ fn kubectl_apply_twice_with_validation() {
     std::fs::write(env.dir.join("cm.yaml"), CM).unwrap();
     let (ok, _, err) = env.run(&["create", "-f", "cm.yaml"]);
     assert!(ok, "{err}");
+}
+
+const JOB: &str = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    sim.hke.dev/ready-after-seconds: \"1\"\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n";
+
+/// The simulated controllers move a Deployment to available and a Job to complete; kubectl
+/// watches them (list + watch) until they do.
+#[test]
+fn kubectl_rollout_status_and_wait() {
+    let Some(env) = Env::new("rollout", Config::default()) else {
+        return;
+    };
+    std::fs::write(env.dir.join("d.yaml"), DEPLOY).unwrap();
+    let (ok, _, err) = env.run(&["apply", "-f", "d.yaml"]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = env.run(&["rollout", "status", "deployment/web", "--timeout=20s"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("successfully rolled out"), "{out}");
+    // a new template rolls out a second ReplicaSet
+    std::fs::write(
+        env.dir.join("d.yaml"),
+        DEPLOY.replace("nginx:1.26", "nginx:1.27"),
+    )
+    .unwrap();
+    let (ok, _, err) = env.run(&["apply", "-f", "d.yaml"]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = env.run(&["rollout", "status", "deployment/web", "--timeout=20s"]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, _) = env.run(&[
+        "get",
+        "rs",
+        "-o",
+        "jsonpath={range .items[*]}{.spec.replicas} {end}",
+    ]);
+    assert!(ok);
+    let mut replicas: Vec<&str> = out.split_whitespace().collect();
+    replicas.sort();
+    assert_eq!(replicas, ["0", "1"], "{out}");
+    std::fs::write(env.dir.join("j.yaml"), JOB).unwrap();
+    let (ok, _, err) = env.run(&["create", "-f", "j.yaml"]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = env.run(&["wait", "--for=condition=complete", "job/j", "--timeout=20s"]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(out, "job.batch/j condition met\n");
+    assert!(env
+        .sim
+        .requests()
+        .iter()
+        .any(|r| r.query.contains("watch=true")));
+    // a failing job
+    std::fs::write(
+        env.dir.join("f.yaml"),
+        JOB.replace("name: j", "name: f").replace(
+            "sim.hke.dev/ready-after-seconds: \"1\"",
+            "sim.hke.dev/fail: boom",
+        ),
+    )
+    .unwrap();
+    let (ok, _, err) = env.run(&["create", "-f", "f.yaml"]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = env.run(&["wait", "--for=condition=failed", "job/f", "--timeout=20s"]);
+    assert!(ok, "{out}{err}");
 }

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
     }
     let config = Config {
         tokens: (!tokens.is_empty()).then_some(tokens),
+        ..Config::default()
     };
     let sim = match Simulator::start_on(&format!("127.0.0.1:{port}"), config) {
         Ok(s) => s,

@@ -8,6 +8,7 @@
 //!
 //! See `hke-testkit/README.md` for what the simulator does not do.
 
+pub mod controllers;
 pub mod http;
 pub mod openapi;
 pub mod proto;
@@ -33,6 +34,8 @@ pub struct Config {
     /// `Some(list)`: requests must carry `Authorization: Bearer <t>` with `t` in the list,
     /// otherwise they get a 401 `Unauthorized` Status (an empty list rejects everything).
     pub tokens: Option<Vec<String>>,
+    /// Turns the simulated controllers off (objects then keep the status clients write).
+    pub no_controllers: bool,
 }
 
 /// One recorded request.
@@ -68,6 +71,7 @@ pub struct Simulator {
     addr: SocketAddr,
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
+    controllers: Option<JoinHandle<()>>,
 }
 
 /// Longest a connection may stay silent before it is dropped.
@@ -102,10 +106,21 @@ impl Simulator {
         let thread = std::thread::Builder::new()
             .name("hke-sim-accept".into())
             .spawn(move || accept_loop(listener, s))?;
+        let controllers = if shared.config.no_controllers {
+            None
+        } else {
+            let s = Arc::clone(&shared);
+            Some(
+                std::thread::Builder::new()
+                    .name("hke-sim-controllers".into())
+                    .spawn(move || controller_loop(&s))?,
+            )
+        };
         Ok(Simulator {
             addr,
             shared,
             thread: Some(thread),
+            controllers,
         })
     }
 
@@ -164,6 +179,9 @@ impl Simulator {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+        if let Some(t) = self.controllers.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -190,6 +208,45 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
+fn controller_loop(shared: &Shared) {
+    let mut c = controllers::Controllers::default();
+    while !shared.stop.load(Ordering::SeqCst) {
+        c.tick(&mut lock(&shared.store));
+        std::thread::sleep(controllers::TICK);
+    }
+}
+
+/// `GET /api/v1/namespaces/NS/pods/NAME/log`: the pod's `sim.hke.dev/logs` annotation.
+fn pod_log(req: &Request, shared: &Shared) -> Option<Result<String, ApiError>> {
+    let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
+    let ["api", "v1", "namespaces", ns, "pods", name, "log"] = segs.as_slice() else {
+        return None;
+    };
+    if req.method != "GET" {
+        return None;
+    }
+    if !authorized(req, &shared.config) {
+        return Some(Err(ApiError::new(401, "Unauthorized", "Unauthorized")));
+    }
+    let st = lock(&shared.store);
+    let pods = match st.resource("", "v1", "pods") {
+        Ok(p) => p,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(st.get(&pods, ns, name).map(|p| {
+        let mut text = p
+            .pointer("/metadata/annotations")
+            .and_then(|a| a.get(controllers::LOGS))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text
+    }))
+}
+
 fn serve(stream: TcpStream, shared: &Shared) {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
@@ -202,6 +259,15 @@ fn serve(stream: TcpStream, shared: &Shared) {
             return;
         }
     };
+    if let Some(r) = pod_log(&req, shared) {
+        let (code, ct, body) = match r {
+            Ok(text) => (200, "text/plain", text.into_bytes()),
+            Err(e) => (e.code, "application/json", status_body(&e)),
+        };
+        log_request(shared, &req, code);
+        let _ = http::write_response(&stream, code, ct, &body);
+        return;
+    }
     if req.method == "GET" && matches!(req.param("watch").as_deref(), Some("1" | "true")) {
         match watch_spec(&req, shared) {
             Ok(spec) => {

@@ -102,6 +102,9 @@ pub struct Store {
     revision: u64,
     uid_counter: u64,
     events: VecDeque<Event>,
+    /// Service cluster IPs and node ports handed out so far.
+    allocated_ips: u32,
+    allocated_ports: u32,
     /// Resource version of the newest event dropped from `events` (0: none dropped).
     dropped_upto: u64,
 }
@@ -138,6 +141,168 @@ impl Store {
             }
         }
         s
+    }
+
+    /// Every stored object of `res` (all namespaces), in key order.
+    pub fn objects_of(&self, res: &Resource) -> Vec<Value> {
+        self.objects
+            .get(&Self::key(res))
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The served resource of a kind (`api_version` as in objects).
+    pub fn resource_of(&self, api_version: &str, kind: &str) -> Option<Resource> {
+        self.resources
+            .iter()
+            .find(|r| r.api_version() == api_version && r.kind == kind)
+            .cloned()
+    }
+
+    /// Replaces an object's `status` (as a controller does); no change when equal.
+    pub fn set_status(
+        &mut self,
+        res: &Resource,
+        ns: &str,
+        name: &str,
+        status: Value,
+    ) -> Result<(), ApiError> {
+        let old = self.get(res, ns, name)?;
+        if old.get("status") == Some(&status) {
+            return Ok(());
+        }
+        let mut obj = old.clone();
+        obj_map(&mut obj).insert("status".into(), status);
+        self.store_update(res, ns, name, &old, &mut obj, false)
+    }
+
+    /// Replaces an object's `spec` field `field` (as a controller scaling a ReplicaSet).
+    pub fn set_spec_field(
+        &mut self,
+        res: &Resource,
+        ns: &str,
+        name: &str,
+        field: &str,
+        value: Value,
+    ) -> Result<(), ApiError> {
+        let old = self.get(res, ns, name)?;
+        if old.pointer(&format!("/spec/{field}")) == Some(&value) {
+            return Ok(());
+        }
+        let mut obj = old.clone();
+        let spec = obj_map(obj_map(&mut obj).entry("spec").or_insert_with(|| json!({})));
+        spec.insert(field.into(), value);
+        self.store_update(res, ns, name, &old, &mut obj, false)
+    }
+
+    /// Server-side defaults the simulated controllers and helm's readiness checks rely on
+    /// (replicas, update strategies, Job limits), and Service IP / node port allocation
+    /// (kept from the old object on updates, as the API server does).
+    fn apply_defaults(&mut self, res: &Resource, obj: &mut Value, old: Option<&Value>) {
+        let group_kind = (res.group.as_str(), res.kind.as_str());
+        let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
+            return;
+        };
+        let mut default = |k: &str, v: Value| {
+            spec.entry(k.to_string()).or_insert(v);
+        };
+        match group_kind {
+            ("apps", "Deployment") => {
+                default("replicas", json!(1));
+                default("revisionHistoryLimit", json!(10));
+                default("progressDeadlineSeconds", json!(600));
+                default(
+                    "strategy",
+                    json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}),
+                );
+            }
+            ("apps", "StatefulSet") => {
+                default("replicas", json!(1));
+                default("podManagementPolicy", json!("OrderedReady"));
+                default("revisionHistoryLimit", json!(10));
+                default(
+                    "updateStrategy",
+                    json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}),
+                );
+            }
+            ("apps", "DaemonSet") => {
+                default("revisionHistoryLimit", json!(10));
+                default(
+                    "updateStrategy",
+                    json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}),
+                );
+            }
+            ("apps", "ReplicaSet") => default("replicas", json!(1)),
+            ("batch", "Job") => {
+                default("backoffLimit", json!(6));
+                default("completions", json!(1));
+                default("parallelism", json!(1));
+            }
+            ("", "Pod") => default("restartPolicy", json!("Always")),
+            ("", "Service") => {
+                default("type", json!("ClusterIP"));
+                default("sessionAffinity", json!("None"));
+                self.default_service(obj, old);
+            }
+            _ => {}
+        }
+    }
+
+    fn default_service(&mut self, obj: &mut Value, old: Option<&Value>) {
+        let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
+            return;
+        };
+        let ty = spec
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("ClusterIP")
+            .to_string();
+        let old_ip = old.and_then(|o| o.pointer("/spec/clusterIP")).cloned();
+        let has_ip = spec
+            .get("clusterIP")
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty());
+        if ty != "ExternalName" && !has_ip {
+            let ip = match old_ip {
+                Some(ip) => ip,
+                None => {
+                    self.allocated_ips += 1;
+                    let n = self.allocated_ips + 9;
+                    json!(format!("10.96.{}.{}", n / 250, n % 250 + 1))
+                }
+            };
+            spec.insert("clusterIP".into(), ip.clone());
+            spec.insert("clusterIPs".into(), json!([ip]));
+            spec.entry("ipFamilies").or_insert(json!(["IPv4"]));
+            spec.entry("ipFamilyPolicy").or_insert(json!("SingleStack"));
+        }
+        let node_ports = ty == "NodePort" || ty == "LoadBalancer";
+        let old_ports = old
+            .and_then(|o| o.pointer("/spec/ports"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) {
+            for p in ports.iter_mut().filter_map(Value::as_object_mut) {
+                p.entry("protocol").or_insert(json!("TCP"));
+                if let Some(port) = p.get("port").cloned() {
+                    p.entry("targetPort").or_insert(port);
+                }
+                if node_ports && !p.contains_key("nodePort") {
+                    let same = old_ports
+                        .iter()
+                        .find(|o| o.get("port") == p.get("port") && o.get("nodePort").is_some());
+                    let np = match same.and_then(|o| o.get("nodePort")) {
+                        Some(np) => np.clone(),
+                        None => {
+                            self.allocated_ports += 1;
+                            json!(30000 + self.allocated_ports % 2768)
+                        }
+                    };
+                    p.insert("nodePort".into(), np);
+                }
+            }
+        }
     }
 
     /// The current resource version (the counter of the last change).
@@ -459,6 +624,10 @@ impl Store {
         if has_spec(res) {
             m.insert("generation".into(), json!(1));
         }
+        if !dry_run {
+            self.apply_defaults(res, &mut obj, None);
+        }
+        let o = obj_map(&mut obj);
         if res.kind == "Namespace" {
             o.insert("status".into(), json!({"phase": "Active"}));
             o.entry("spec")
@@ -527,6 +696,7 @@ impl Store {
         obj: &mut Value,
         dry_run: bool,
     ) -> Result<(), ApiError> {
+        self.apply_defaults(res, obj, Some(old));
         let changed_spec = old.get("spec") != obj.get("spec");
         let rv = if dry_run {
             old.pointer("/metadata/resourceVersion")

@@ -1,0 +1,640 @@
+//! Simulated controllers: what a cluster's controllers would write into `status`, so that
+//! `kubectl rollout status`, `kubectl wait` and `helm --wait` / `helm test` finish.
+//!
+//! [`Controllers::tick`] runs every [`TICK`] on a background thread of the simulator:
+//!
+//! - Deployments own a ReplicaSet per pod template (`NAME-HASH`, labelled with
+//!   `pod-template-hash`, old ones scaled to 0) and get `replicas`, `updatedReplicas`,
+//!   `readyReplicas`, `availableReplicas`, `observedGeneration` and the `Available` /
+//!   `Progressing` conditions from them.
+//! - ReplicaSets, StatefulSets and DaemonSets (one simulated node) become ready.
+//! - Jobs complete (`succeeded`, `SuccessCriteriaMet` and `Complete` conditions).
+//! - Pods become `Running` and `Ready`, or `Succeeded` when `restartPolicy` is `Never` or
+//!   `OnFailure`.
+//! - LoadBalancer Services get an ingress IP; PersistentVolumeClaims become `Bound`.
+//!   (Cluster IPs are allocated by the store at creation, as the API server does.)
+//!
+//! Behaviour annotations on an object (Deployments copy theirs to their ReplicaSets):
+//! [`FAIL`], [`STALL`], [`READY_AFTER`]; [`LOGS`] is what the pod log endpoint serves.
+//! No pods are created for workloads.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Map, Value};
+
+use super::store::{now_rfc3339, Store};
+
+/// How often the controllers run.
+pub const TICK: Duration = Duration::from_millis(100);
+
+/// `sim.hke.dev/fail: "reason"`: the object fails (Job `Failed`, Pod phase `Failed`,
+/// Deployment `ProgressDeadlineExceeded`, workloads never ready).
+pub const FAIL: &str = "sim.hke.dev/fail";
+/// `sim.hke.dev/stall: "true"`: the object never becomes ready (nor completes).
+pub const STALL: &str = "sim.hke.dev/stall";
+/// `sim.hke.dev/ready-after-seconds: "N"`: ready (or complete) N seconds after the
+/// controllers first saw it.
+pub const READY_AFTER: &str = "sim.hke.dev/ready-after-seconds";
+/// `sim.hke.dev/logs: "text"`: a Pod's log, served at
+/// `GET /api/v1/namespaces/NS/pods/NAME/log`.
+pub const LOGS: &str = "sim.hke.dev/logs";
+
+/// Annotations a Deployment passes on to its ReplicaSets.
+const BEHAVIOUR: &[&str] = &[FAIL, STALL, READY_AFTER];
+
+/// Where an object stands according to its behaviour annotations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Phase {
+    Pending,
+    Ready,
+    Failed(String),
+}
+
+/// Controller state kept between ticks.
+#[derive(Debug, Default)]
+pub struct Controllers {
+    /// When each object (by uid) was first seen.
+    seen: HashMap<String, Instant>,
+    lb_ips: u32,
+}
+
+fn s<'a>(v: &'a Value, ptr: &str) -> &'a str {
+    v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
+}
+
+fn int(v: &Value, ptr: &str, default: i64) -> i64 {
+    v.pointer(ptr).and_then(Value::as_i64).unwrap_or(default)
+}
+
+fn annotation<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.pointer("/metadata/annotations")
+        .and_then(|a| a.get(key))
+        .and_then(Value::as_str)
+}
+
+/// Drops zero counts (Kubernetes omits `omitempty` int32 fields that are 0).
+fn counts(pairs: &[(&str, i64)], always: &[&str]) -> Map<String, Value> {
+    pairs
+        .iter()
+        .filter(|(k, v)| *v != 0 || always.contains(k))
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect()
+}
+
+/// A condition, keeping the old transition time when its status did not change.
+fn condition(old: &Value, ty: &str, status: bool, reason: &str, message: &str) -> Value {
+    let st = if status { "True" } else { "False" };
+    let now = now_rfc3339();
+    let prev = old
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .and_then(|cs| cs.iter().find(|c| c["type"] == ty));
+    let same = prev.is_some_and(|p| p["status"] == st);
+    let transition = match prev {
+        Some(p) if same => p["lastTransitionTime"].clone(),
+        _ => json!(now),
+    };
+    let update = match prev {
+        Some(p) if same && p["reason"] == reason => p
+            .get("lastUpdateTime")
+            .cloned()
+            .unwrap_or_else(|| json!(now)),
+        _ => json!(now),
+    };
+    json!({"type": ty, "status": st, "reason": reason, "message": message,
+           "lastTransitionTime": transition, "lastUpdateTime": update})
+}
+
+/// Conditions without `lastUpdateTime` (kinds whose conditions have none).
+fn plain(c: Value) -> Value {
+    let mut c = c;
+    if let Some(m) = c.as_object_mut() {
+        m.remove("lastUpdateTime");
+    }
+    c
+}
+
+/// FNV-1a of the template, encoded with Kubernetes' safe alphabet.
+fn template_hash(template: &Value) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut h: u32 = 0x811c_9dc5;
+    for b in template.to_string().bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h.to_string()
+        .bytes()
+        .map(|b| ALPHABET[usize::from(b) % ALPHABET.len()] as char)
+        .collect()
+}
+
+impl Controllers {
+    fn phase(&mut self, obj: &Value, now: Instant) -> Phase {
+        if let Some(r) = annotation(obj, FAIL) {
+            return Phase::Failed(r.to_string());
+        }
+        if annotation(obj, STALL) == Some("true") {
+            return Phase::Pending;
+        }
+        let uid = s(obj, "/metadata/uid").to_string();
+        let first = *self.seen.entry(uid).or_insert(now);
+        let after = annotation(obj, READY_AFTER)
+            .and_then(|n| n.trim().parse::<f64>().ok())
+            .filter(|n| n.is_finite() && *n >= 0.0)
+            .map(|n| Duration::from_secs_f64(n.min(86_400.0)))
+            .unwrap_or_default();
+        if now.duration_since(first) >= after {
+            Phase::Ready
+        } else {
+            Phase::Pending
+        }
+    }
+
+    /// One pass of every controller over the store.
+    pub fn tick(&mut self, store: &mut Store) {
+        let now = Instant::now();
+        self.deployments(store);
+        self.replica_sets(store, now);
+        self.stateful_sets(store, now);
+        self.daemon_sets(store, now);
+        self.jobs(store, now);
+        self.pods(store, now);
+        self.services(store);
+        self.pvcs(store);
+        // forget objects that are gone (bounded memory)
+        if self.seen.len() > 10_000 {
+            self.seen.clear();
+        }
+    }
+
+    fn deployments(&mut self, store: &mut Store) {
+        let (Some(dres), Some(rsres)) = (
+            store.resource_of("apps/v1", "Deployment"),
+            store.resource_of("apps/v1", "ReplicaSet"),
+        ) else {
+            return;
+        };
+        let all_rs = store.objects_of(&rsres);
+        for d in store.objects_of(&dres) {
+            let (ns, name, uid) = (
+                s(&d, "/metadata/namespace"),
+                s(&d, "/metadata/name"),
+                s(&d, "/metadata/uid"),
+            );
+            let desired = int(&d, "/spec/replicas", 1);
+            let template = d.pointer("/spec/template").cloned().unwrap_or(json!({}));
+            let hash = template_hash(&template);
+            let rs_name = format!("{name}-{hash}");
+            let owned: Vec<&Value> = all_rs
+                .iter()
+                .filter(|rs| {
+                    rs.pointer("/metadata/ownerReferences")
+                        .and_then(Value::as_array)
+                        .is_some_and(|o| o.iter().any(|r| r["uid"] == uid))
+                })
+                .collect();
+            let revision = owned.len() as i64 + 1;
+            if !owned.iter().any(|rs| s(rs, "/metadata/name") == rs_name) {
+                let mut t = template.clone();
+                if let Some(m) = t.as_object_mut() {
+                    let meta = m.entry("metadata").or_insert_with(|| json!({}));
+                    if let Some(mm) = meta.as_object_mut() {
+                        let labels = mm.entry("labels").or_insert_with(|| json!({}));
+                        if let Some(l) = labels.as_object_mut() {
+                            l.insert("pod-template-hash".into(), json!(hash));
+                        }
+                    }
+                }
+                let mut selector = d.pointer("/spec/selector").cloned().unwrap_or(json!({}));
+                if let Some(m) = selector.as_object_mut() {
+                    let ml = m.entry("matchLabels").or_insert_with(|| json!({}));
+                    if let Some(l) = ml.as_object_mut() {
+                        l.insert("pod-template-hash".into(), json!(hash));
+                    }
+                }
+                let mut annotations = Map::new();
+                annotations.insert(
+                    "deployment.kubernetes.io/revision".into(),
+                    json!(revision.to_string()),
+                );
+                for k in BEHAVIOUR {
+                    if let Some(v) = annotation(&d, k) {
+                        annotations.insert((*k).into(), json!(v));
+                    }
+                }
+                let rs = json!({
+                    "apiVersion": "apps/v1", "kind": "ReplicaSet",
+                    "metadata": {
+                        "name": rs_name, "namespace": ns,
+                        "labels": t.pointer("/metadata/labels").cloned().unwrap_or(json!({})),
+                        "annotations": annotations,
+                        "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment",
+                            "name": name, "uid": uid, "controller": true, "blockOwnerDeletion": true}],
+                    },
+                    "spec": {"replicas": desired, "selector": selector, "template": t},
+                });
+                let _ = store.create(&rsres, Some(ns), rs, false);
+            }
+            for rs in &owned {
+                let n = s(rs, "/metadata/name");
+                let want = if n == rs_name { desired } else { 0 };
+                let _ = store.set_spec_field(&rsres, ns, n, "replicas", json!(want));
+            }
+            // status from the ReplicaSets as they stand
+            let (mut replicas, mut ready, mut available, mut updated) = (0, 0, 0, 0);
+            for rs in &owned {
+                replicas += int(rs, "/status/replicas", 0);
+                ready += int(rs, "/status/readyReplicas", 0);
+                available += int(rs, "/status/availableReplicas", 0);
+                if s(rs, "/metadata/name") == rs_name {
+                    updated = int(rs, "/status/replicas", 0);
+                }
+            }
+            let failed = annotation(&d, FAIL).is_some();
+            let complete =
+                updated == desired && replicas == desired && available == desired && !failed;
+            let avail_cond = if available >= desired && !failed {
+                condition(
+                    &d,
+                    "Available",
+                    true,
+                    "MinimumReplicasAvailable",
+                    "Deployment has minimum availability.",
+                )
+            } else {
+                condition(
+                    &d,
+                    "Available",
+                    false,
+                    "MinimumReplicasUnavailable",
+                    "Deployment does not have minimum availability.",
+                )
+            };
+            let prog_cond = if failed {
+                condition(
+                    &d,
+                    "Progressing",
+                    false,
+                    "ProgressDeadlineExceeded",
+                    &format!("ReplicaSet \"{rs_name}\" has timed out progressing."),
+                )
+            } else if complete {
+                condition(
+                    &d,
+                    "Progressing",
+                    true,
+                    "NewReplicaSetAvailable",
+                    &format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
+                )
+            } else {
+                condition(
+                    &d,
+                    "Progressing",
+                    true,
+                    "ReplicaSetUpdated",
+                    &format!("ReplicaSet \"{rs_name}\" is progressing."),
+                )
+            };
+            let mut st = counts(
+                &[
+                    ("replicas", replicas),
+                    ("updatedReplicas", updated),
+                    ("readyReplicas", ready),
+                    ("availableReplicas", available),
+                    ("unavailableReplicas", (desired - available).max(0)),
+                ],
+                &[],
+            );
+            st.insert(
+                "observedGeneration".into(),
+                json!(int(&d, "/metadata/generation", 1)),
+            );
+            st.insert("conditions".into(), json!([avail_cond, prog_cond]));
+            let _ = store.set_status(&dres, ns, name, Value::Object(st));
+        }
+    }
+
+    fn replica_sets(&mut self, store: &mut Store, now: Instant) {
+        let Some(res) = store.resource_of("apps/v1", "ReplicaSet") else {
+            return;
+        };
+        for rs in store.objects_of(&res) {
+            let n = int(&rs, "/spec/replicas", 1);
+            let ready = if self.phase(&rs, now) == Phase::Ready {
+                n
+            } else {
+                0
+            };
+            let mut st = counts(
+                &[
+                    ("replicas", n),
+                    ("fullyLabeledReplicas", n),
+                    ("readyReplicas", ready),
+                    ("availableReplicas", ready),
+                ],
+                &["replicas"],
+            );
+            st.insert(
+                "observedGeneration".into(),
+                json!(int(&rs, "/metadata/generation", 1)),
+            );
+            let (ns, name) = (s(&rs, "/metadata/namespace"), s(&rs, "/metadata/name"));
+            let _ = store.set_status(&res, ns, name, Value::Object(st));
+        }
+    }
+
+    fn stateful_sets(&mut self, store: &mut Store, now: Instant) {
+        let Some(res) = store.resource_of("apps/v1", "StatefulSet") else {
+            return;
+        };
+        for o in store.objects_of(&res) {
+            let n = int(&o, "/spec/replicas", 1);
+            let (ns, name) = (s(&o, "/metadata/namespace"), s(&o, "/metadata/name"));
+            let update_rev = format!(
+                "{name}-{}",
+                template_hash(o.pointer("/spec/template").unwrap_or(&Value::Null))
+            );
+            let ready = self.phase(&o, now) == Phase::Ready;
+            let current_rev = if ready {
+                update_rev.clone()
+            } else {
+                let c = s(&o, "/status/currentRevision");
+                if c.is_empty() {
+                    update_rev.clone()
+                } else {
+                    c.to_string()
+                }
+            };
+            let r = if ready { n } else { 0 };
+            let mut st = counts(
+                &[
+                    ("replicas", n),
+                    ("readyReplicas", r),
+                    ("currentReplicas", r),
+                    ("updatedReplicas", r),
+                    ("availableReplicas", r),
+                ],
+                &["replicas", "availableReplicas"],
+            );
+            st.insert(
+                "observedGeneration".into(),
+                json!(int(&o, "/metadata/generation", 1)),
+            );
+            st.insert("currentRevision".into(), json!(current_rev));
+            st.insert("updateRevision".into(), json!(update_rev));
+            st.insert("collisionCount".into(), json!(0));
+            let _ = store.set_status(&res, ns, name, Value::Object(st));
+        }
+    }
+
+    fn daemon_sets(&mut self, store: &mut Store, now: Instant) {
+        let Some(res) = store.resource_of("apps/v1", "DaemonSet") else {
+            return;
+        };
+        for o in store.objects_of(&res) {
+            let r = i64::from(self.phase(&o, now) == Phase::Ready);
+            let (ns, name) = (s(&o, "/metadata/namespace"), s(&o, "/metadata/name"));
+            let mut st = counts(
+                &[
+                    ("currentNumberScheduled", 1),
+                    ("desiredNumberScheduled", 1),
+                    ("numberMisscheduled", 0),
+                    ("numberReady", r),
+                    ("numberAvailable", r),
+                    ("numberUnavailable", 1 - r),
+                    ("updatedNumberScheduled", 1),
+                ],
+                &["numberMisscheduled", "numberReady"],
+            );
+            st.insert(
+                "observedGeneration".into(),
+                json!(int(&o, "/metadata/generation", 1)),
+            );
+            let _ = store.set_status(&res, ns, name, Value::Object(st));
+        }
+    }
+
+    fn jobs(&mut self, store: &mut Store, now: Instant) {
+        let Some(res) = store.resource_of("batch/v1", "Job") else {
+            return;
+        };
+        for o in store.objects_of(&res) {
+            let (ns, name) = (s(&o, "/metadata/namespace"), s(&o, "/metadata/name"));
+            let start = o
+                .pointer("/status/startTime")
+                .cloned()
+                .unwrap_or_else(|| json!(now_rfc3339()));
+            let done = o
+                .pointer("/status/completionTime")
+                .cloned()
+                .unwrap_or_else(|| json!(now_rfc3339()));
+            let st = match self.phase(&o, now) {
+                Phase::Ready => {
+                    let n = int(&o, "/spec/completions", 1);
+                    json!({
+                        "startTime": start, "completionTime": done, "succeeded": n,
+                        "ready": 0, "terminating": 0, "uncountedTerminatedPods": {},
+                        "conditions": [
+                            plain(condition(&o, "SuccessCriteriaMet", true, "CompletionsReached", "Reached expected number of succeeded pods")),
+                            plain(condition(&o, "Complete", true, "CompletionsReached", "Reached expected number of succeeded pods")),
+                        ],
+                    })
+                }
+                Phase::Pending => json!({
+                    "startTime": start, "active": int(&o, "/spec/parallelism", 1),
+                    "ready": 0, "terminating": 0, "uncountedTerminatedPods": {},
+                }),
+                Phase::Failed(reason) => {
+                    let failed = int(&o, "/spec/backoffLimit", 6) + 1;
+                    let msg = format!("Job has reached the specified backoff limit: {reason}");
+                    json!({
+                        "startTime": start, "failed": failed,
+                        "ready": 0, "terminating": 0, "uncountedTerminatedPods": {},
+                        "conditions": [
+                            plain(condition(&o, "FailureTarget", true, "BackoffLimitExceeded", &msg)),
+                            plain(condition(&o, "Failed", true, "BackoffLimitExceeded", &msg)),
+                        ],
+                    })
+                }
+            };
+            let _ = store.set_status(&res, ns, name, st);
+        }
+    }
+
+    fn pods(&mut self, store: &mut Store, now: Instant) {
+        let Some(res) = store.resource_of("v1", "Pod") else {
+            return;
+        };
+        for o in store.objects_of(&res) {
+            let (ns, name) = (s(&o, "/metadata/namespace"), s(&o, "/metadata/name"));
+            let start = o
+                .pointer("/status/startTime")
+                .cloned()
+                .unwrap_or_else(|| json!(now_rfc3339()));
+            let restart = s(&o, "/spec/restartPolicy");
+            let runs_to_completion = restart == "Never" || restart == "OnFailure";
+            let containers: Vec<(String, String)> = o
+                .pointer("/spec/containers")
+                .and_then(Value::as_array)
+                .map(|cs| {
+                    cs.iter()
+                        .map(|c| (s(c, "/name").to_string(), s(c, "/image").to_string()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let statuses = |state: Value, ready: bool| -> Value {
+                containers
+                    .iter()
+                    .map(|(n, image)| {
+                        json!({"name": n, "image": image, "imageID": "", "ready": ready,
+                               "restartCount": 0, "started": ready, "state": state})
+                    })
+                    .collect()
+            };
+            let cond = |ty: &str, ok: bool, reason: &str| {
+                let mut c = plain(condition(&o, ty, ok, reason, ""));
+                if let Some(m) = c.as_object_mut() {
+                    m.remove("message");
+                    if reason.is_empty() {
+                        m.remove("reason");
+                    }
+                    m.insert("lastProbeTime".into(), Value::Null);
+                }
+                c
+            };
+            let base = |phase: &str, conds: Vec<Value>, cs: Value| {
+                json!({"phase": phase, "conditions": conds, "containerStatuses": cs,
+                       "hostIP": "10.244.0.1", "podIP": "10.244.0.100", "qosClass": "BestEffort",
+                       "startTime": start})
+            };
+            let st = match self.phase(&o, now) {
+                Phase::Pending => {
+                    json!({"phase": "Pending", "conditions": [cond("PodScheduled", true, "")],
+                                         "qosClass": "BestEffort"})
+                }
+                Phase::Ready if runs_to_completion => base(
+                    "Succeeded",
+                    vec![
+                        cond("Initialized", true, "PodCompleted"),
+                        cond("Ready", false, "PodCompleted"),
+                        cond("ContainersReady", false, "PodCompleted"),
+                        cond("PodScheduled", true, ""),
+                    ],
+                    statuses(
+                        json!({"terminated": {"exitCode": 0, "reason": "Completed",
+                                              "startedAt": start, "finishedAt": now_rfc3339()}}),
+                        false,
+                    ),
+                ),
+                Phase::Ready => base(
+                    "Running",
+                    vec![
+                        cond("Initialized", true, ""),
+                        cond("Ready", true, ""),
+                        cond("ContainersReady", true, ""),
+                        cond("PodScheduled", true, ""),
+                    ],
+                    statuses(json!({"running": {"startedAt": start}}), true),
+                ),
+                Phase::Failed(reason) => {
+                    let mut st = base(
+                        "Failed",
+                        vec![
+                            cond("Initialized", true, ""),
+                            cond("Ready", false, "PodFailed"),
+                            cond("ContainersReady", false, "PodFailed"),
+                            cond("PodScheduled", true, ""),
+                        ],
+                        statuses(
+                            json!({"terminated": {"exitCode": 1, "reason": "Error", "message": reason,
+                                                  "startedAt": start, "finishedAt": now_rfc3339()}}),
+                            false,
+                        ),
+                    );
+                    if let Some(m) = st.as_object_mut() {
+                        m.insert("message".into(), json!(reason));
+                        m.insert("reason".into(), json!("Error"));
+                    }
+                    st
+                }
+            };
+            // terminated pods keep their first final status
+            let old_phase = s(&o, "/status/phase");
+            if old_phase == "Succeeded" || old_phase == "Failed" {
+                continue;
+            }
+            let _ = store.set_status(&res, ns, name, st);
+        }
+    }
+
+    fn services(&mut self, store: &mut Store) {
+        let Some(res) = store.resource_of("v1", "Service") else {
+            return;
+        };
+        for o in store.objects_of(&res) {
+            if s(&o, "/spec/type") != "LoadBalancer"
+                || annotation(&o, STALL) == Some("true")
+                || o.pointer("/status/loadBalancer/ingress").is_some()
+            {
+                continue;
+            }
+            self.lb_ips += 1;
+            let ip = format!(
+                "172.18.{}.{}",
+                255 - self.lb_ips / 250,
+                self.lb_ips % 250 + 1
+            );
+            let (ns, name) = (s(&o, "/metadata/namespace"), s(&o, "/metadata/name"));
+            let st = json!({"loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"}]}});
+            let _ = store.set_status(&res, ns, name, st);
+        }
+    }
+
+    fn pvcs(&mut self, store: &mut Store) {
+        let Some(res) = store.resource_of("v1", "PersistentVolumeClaim") else {
+            return;
+        };
+        for o in store.objects_of(&res) {
+            if annotation(&o, STALL) == Some("true") || s(&o, "/status/phase") == "Bound" {
+                continue;
+            }
+            let (ns, name) = (s(&o, "/metadata/namespace"), s(&o, "/metadata/name"));
+            let st = json!({
+                "phase": "Bound",
+                "accessModes": o.pointer("/spec/accessModes").cloned().unwrap_or(json!(["ReadWriteOnce"])),
+                "capacity": o.pointer("/spec/resources/requests").cloned().unwrap_or(json!({})),
+            });
+            let _ = store.set_status(&res, ns, name, st);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deployment_gets_a_replica_set_and_becomes_available() {
+        let mut store = Store::new();
+        let d = store.resource_of("apps/v1", "Deployment").unwrap();
+        let obj = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web"},
+            "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                     "template": {"metadata": {"labels": {"app": "web"}},
+                                  "spec": {"containers": [{"name": "c", "image": "x"}]}}}});
+        store.create(&d, Some("default"), obj, false).unwrap();
+        let mut c = Controllers::default();
+        for _ in 0..3 {
+            c.tick(&mut store);
+        }
+        let got = store.get(&d, "default", "web").unwrap();
+        assert_eq!(got["status"]["availableReplicas"], 2, "{got:#}");
+        assert_eq!(
+            got["status"]["conditions"][1]["reason"],
+            "NewReplicaSetAvailable"
+        );
+        let rs = store.resource_of("apps/v1", "ReplicaSet").unwrap();
+        assert_eq!(store.objects_of(&rs).len(), 1);
+    }
+}
