@@ -393,3 +393,46 @@ fn watch_streams_changes_from_a_resource_version() {
     // a watch on an unknown resource is a plain 404
     assert_eq!(get(&sim, "/api/v1/nope?watch=1").0, 404);
 }
+
+#[test]
+fn injected_faults_and_latency() {
+    use hke_testkit::sim::Faults;
+    let sim = Simulator::start(Config {
+        faults: Faults {
+            error_rate: 1.0,
+            error_codes: vec![503],
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .unwrap();
+    let (c, st) = get(&sim, "/api/v1/namespaces/default/configmaps");
+    assert_eq!(
+        (c, st["reason"].as_str()),
+        (503, Some("ServiceUnavailable"))
+    );
+    // discovery is exempt by default
+    assert_eq!(get(&sim, "/api/v1").0, 200);
+    drop(sim);
+
+    let sim = Simulator::start(Config {
+        faults: Faults {
+            error_rate: 0.3,
+            error_codes: vec![500, 429],
+            latency: Duration::from_millis(20),
+            seed: 7,
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .unwrap();
+    let start = std::time::Instant::now();
+    let codes: Vec<u16> = (0..100)
+        .map(|_| get(&sim, "/api/v1/namespaces").0)
+        .collect();
+    assert!(start.elapsed() >= Duration::from_millis(2000));
+    let failed = codes.iter().filter(|c| **c != 200).count();
+    assert!((15..=45).contains(&failed), "{failed} of 100 failed");
+    assert!(codes.contains(&500) && codes.contains(&429), "{codes:?}");
+    assert!(sim.requests().iter().filter(|r| r.status != 200).count() == failed);
+}

@@ -36,6 +36,28 @@ pub struct Config {
     pub tokens: Option<Vec<String>>,
     /// Turns the simulated controllers off (objects then keep the status clients write).
     pub no_controllers: bool,
+    /// Fault injection (none by default).
+    pub faults: Faults,
+}
+
+/// Injected faults: a fraction of API requests fail, and every request can be delayed.
+///
+/// Which requests fail is decided by a counter-seeded generator, so a run with the same
+/// requests in the same order fails the same ones. `/version`, `/healthz`-style probes,
+/// discovery and OpenAPI documents are exempt unless `include_discovery` is set.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Fraction of requests (0.0 to 1.0) answered with an error instead.
+    pub error_rate: f64,
+    /// Status codes to pick from for injected errors (500, 503 or 429 are typical; empty
+    /// means 500). 429 and 503 answers carry `Retry-After: 1`.
+    pub error_codes: Vec<u16>,
+    /// Delay added before every answer (capped at 10 s).
+    pub latency: Duration,
+    /// Also fail discovery and OpenAPI requests.
+    pub include_discovery: bool,
+    /// Seed of the generator.
+    pub seed: u64,
 }
 
 /// One recorded request.
@@ -57,6 +79,8 @@ pub struct LoggedRequest {
 
 struct Shared {
     config: Config,
+    /// Requests seen so far (drives fault injection).
+    counter: std::sync::atomic::AtomicU64,
     store: Mutex<Store>,
     log: Mutex<Vec<LoggedRequest>>,
     stop: AtomicBool,
@@ -98,6 +122,7 @@ impl Simulator {
         listener.set_nonblocking(true)?;
         let shared = Arc::new(Shared {
             config,
+            counter: std::sync::atomic::AtomicU64::new(0),
             store: Mutex::new(Store::new()),
             log: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
@@ -208,6 +233,58 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
+/// Most latency [`Faults::latency`] adds.
+const MAX_LATENCY: Duration = Duration::from_secs(10);
+
+/// Sleeps the configured latency, then decides whether this request fails.
+fn injected_fault(req: &Request, shared: &Shared) -> Option<ApiError> {
+    let f = &shared.config.faults;
+    if !f.latency.is_zero() {
+        std::thread::sleep(f.latency.min(MAX_LATENCY));
+    }
+    if f.error_rate <= 0.0 {
+        return None;
+    }
+    let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
+    let discovery = matches!(
+        segs.as_slice(),
+        [] | ["version"]
+            | ["healthz"]
+            | ["readyz"]
+            | ["livez"]
+            | ["api"]
+            | ["apis"]
+            | ["api", _]
+            | ["apis", _, _]
+            | ["openapi", ..]
+    );
+    if discovery && !f.include_discovery {
+        return None;
+    }
+    let n = shared.counter.fetch_add(1, Ordering::SeqCst);
+    // splitmix64 of (seed, n): uniform in [0, 1)
+    let mut z = f.seed.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    let x = (z >> 11) as f64 / (1u64 << 53) as f64;
+    if x >= f.error_rate {
+        return None;
+    }
+    let code = if f.error_codes.is_empty() {
+        500
+    } else {
+        f.error_codes[(z % f.error_codes.len() as u64) as usize]
+    };
+    let (reason, message) = match code {
+        429 => ("TooManyRequests", "the server has received too many requests and has asked us to try again later (injected by the hke simulator)"),
+        503 => ("ServiceUnavailable", "the server is currently unable to handle the request (injected by the hke simulator)"),
+        504 => ("Timeout", "the server was unable to return a response in the time allotted (injected by the hke simulator)"),
+        _ => ("InternalError", "an error on the server has prevented the request from succeeding (injected by the hke simulator)"),
+    };
+    Some(ApiError::new(code, reason, message))
+}
+
 fn controller_loop(shared: &Shared) {
     let mut c = controllers::Controllers::default();
     while !shared.stop.load(Ordering::SeqCst) {
@@ -259,6 +336,11 @@ fn serve(stream: TcpStream, shared: &Shared) {
             return;
         }
     };
+    if let Some(e) = injected_fault(&req, shared) {
+        log_request(shared, &req, e.code);
+        let _ = http::write_response(&stream, e.code, "application/json", &status_body(&e));
+        return;
+    }
     if let Some(r) = pod_log(&req, shared) {
         let (code, ct, body) = match r {
             Ok(text) => (200, "text/plain", text.into_bytes()),
