@@ -436,3 +436,90 @@ fn injected_faults_and_latency() {
     assert!(codes.contains(&500) && codes.contains(&429), "{codes:?}");
     assert!(sim.requests().iter().filter(|r| r.status != 200).count() == failed);
 }
+
+fn wait_for(sim: &Simulator, path: &str, ok: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..100 {
+        let (c, v) = get(sim, path);
+        if c == 200 && ok(&v) {
+            return v;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {path}");
+}
+
+const DEPLOY: &str = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"NAME"},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"NAME"}},"template":{"metadata":{"labels":{"app":"NAME"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}"#;
+
+#[test]
+fn delete_propagation_and_owner_garbage_collection() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let deps = "/apis/apps/v1/namespaces/default/deployments";
+    let rss = "/apis/apps/v1/namespaces/default/replicasets";
+    for name in ["bg", "orphan", "fg"] {
+        let body = DEPLOY.replace("NAME", name);
+        assert_eq!(
+            call(&sim, "POST", deps, "application/json", &body, None).0,
+            201
+        );
+    }
+    let count = |l: &Value| l["items"].as_array().map_or(0, Vec::len);
+    wait_for(&sim, rss, |l| count(l) == 3);
+    // default (Background): the ReplicaSet goes with its Deployment
+    assert_eq!(
+        call(
+            &sim,
+            "DELETE",
+            &format!("{deps}/bg"),
+            "application/json",
+            "",
+            None
+        )
+        .0,
+        200
+    );
+    // Orphan via DeleteOptions: the ReplicaSet stays, without its owner reference
+    let orphan = r#"{"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Orphan"}"#;
+    assert_eq!(
+        call(
+            &sim,
+            "DELETE",
+            &format!("{deps}/orphan"),
+            "application/json",
+            orphan,
+            None
+        )
+        .0,
+        200
+    );
+    // Foreground via the query parameter
+    assert_eq!(
+        call(
+            &sim,
+            "DELETE",
+            &format!("{deps}/fg?propagationPolicy=Foreground"),
+            "application/json",
+            "",
+            None
+        )
+        .0,
+        200
+    );
+    let (_, l) = get(&sim, rss);
+    let items = l["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{l:#}");
+    assert!(items[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .starts_with("orphan-"));
+    assert!(items[0]["metadata"].get("ownerReferences").is_none());
+    let name = items[0]["metadata"]["name"].as_str().unwrap();
+    let (c, st) = call(
+        &sim,
+        "DELETE",
+        &format!("{rss}/{name}?propagationPolicy=Sideways"),
+        "application/json",
+        "",
+        None,
+    );
+    assert_eq!((c, st["reason"].as_str()), (422, Some("Invalid")));
+}

@@ -655,9 +655,35 @@ fn object_request(
             st.patch(&res, ns, n, ct, parse_body()?, dry_run)
                 .map(|v| (200, v))
         }
-        ("DELETE", Some(n)) => st
-            .delete(&res, ns.unwrap_or(""), n, dry_run)
-            .map(|v| (200, v)),
+        ("DELETE", Some(n)) => {
+            let opts: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let policy = req
+                .param("propagationPolicy")
+                .or_else(|| {
+                    opts.get("propagationPolicy")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .or_else(|| {
+                    let orphan = req.param("orphanDependents").is_some_and(|o| o == "true")
+                        || opts.get("orphanDependents") == Some(&Value::Bool(true));
+                    orphan.then(|| "Orphan".to_string())
+                });
+            let policy = match policy.as_deref() {
+                None | Some("Background") => store::Propagation::Background,
+                Some("Foreground") => store::Propagation::Foreground,
+                Some("Orphan") => store::Propagation::Orphan,
+                Some(other) => {
+                    return Err(ApiError::new(
+                        422,
+                        "Invalid",
+                        &format!("propagationPolicy: Unsupported value: \"{other}\": supported values: \"Foreground\", \"Background\", \"Orphan\""),
+                    ))
+                }
+            };
+            st.delete_with(&res, ns.unwrap_or(""), n, dry_run, policy)
+                .map(|v| (200, v))
+        }
         _ => Err(ApiError::new(
             405,
             "MethodNotAllowed",

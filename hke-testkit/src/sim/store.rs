@@ -119,6 +119,20 @@ struct Event {
     object: Value,
 }
 
+/// How dependents of a deleted object are handled (`propagationPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Propagation {
+    /// Delete the owner now, then its dependents (the default).
+    Background,
+    /// Delete the dependents, then the owner.
+    Foreground,
+    /// Keep the dependents, removing their owner reference.
+    Orphan,
+}
+
+/// Most dependents one delete removes.
+const MAX_CASCADE: usize = 10_000;
+
 /// Most change events kept for watches (older ones are dropped; watching from before them
 /// answers 410 Expired, as a compacted etcd does).
 pub const MAX_EVENTS: usize = 4096;
@@ -793,7 +807,127 @@ impl Store {
         Ok(obj)
     }
 
-    /// DELETE one object; returns the deleted object.
+    /// DELETE with a propagation policy: dependents (objects whose `ownerReferences` name
+    /// the deleted object's uid, and no other owner that still exists) are deleted too,
+    /// recursively (`Background`; `Foreground` deletes them before the owner), or lose
+    /// that owner reference (`Orphan`). Returns the deleted object.
+    pub fn delete_with(
+        &mut self,
+        res: &Resource,
+        ns: &str,
+        name: &str,
+        dry_run: bool,
+        policy: Propagation,
+    ) -> Result<Value, ApiError> {
+        if dry_run {
+            return self.delete(res, ns, name, true);
+        }
+        let obj = self.get(res, ns, name)?;
+        let uid = obj
+            .pointer("/metadata/uid")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        if policy == Propagation::Orphan {
+            for (dres, dns, dname) in self.dependents(&uid) {
+                if let Ok(old) = self.get(&dres, &dns, &dname) {
+                    let mut o = old.clone();
+                    if let Some(refs) = o
+                        .pointer_mut("/metadata/ownerReferences")
+                        .and_then(Value::as_array_mut)
+                    {
+                        refs.retain(|r| r.get("uid").and_then(Value::as_str) != Some(&uid));
+                    }
+                    if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                        if m.get("ownerReferences")
+                            .and_then(Value::as_array)
+                            .is_some_and(Vec::is_empty)
+                        {
+                            m.remove("ownerReferences");
+                        }
+                    }
+                    let _ = self.store_update(&dres, &dns, &dname, &old, &mut o, false);
+                }
+            }
+            return self.delete(res, ns, name, false);
+        }
+        let deleted = if policy == Propagation::Background {
+            Some(self.delete(res, ns, name, false)?)
+        } else {
+            None
+        };
+        // breadth-first over dependents, bounded
+        let mut todo = vec![uid.clone()];
+        let mut count = 0usize;
+        while let Some(owner) = todo.pop() {
+            for (dres, dns, dname) in self.dependents(&owner) {
+                count += 1;
+                if count > MAX_CASCADE {
+                    break;
+                }
+                let Ok(d) = self.get(&dres, &dns, &dname) else {
+                    continue;
+                };
+                let other_owner_alive = d
+                    .pointer("/metadata/ownerReferences")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.get("uid").and_then(Value::as_str))
+                    .any(|u| u != owner && u != uid && self.uid_exists(u));
+                if other_owner_alive {
+                    continue;
+                }
+                if let Some(u) = d.pointer("/metadata/uid").and_then(Value::as_str) {
+                    todo.push(u.to_string());
+                }
+                let _ = self.delete(&dres, &dns, &dname, false);
+            }
+        }
+        match deleted {
+            Some(d) => Ok(d),
+            None => self.delete(res, ns, name, false),
+        }
+    }
+
+    /// Objects with an owner reference to `uid`: (resource, namespace, name).
+    fn dependents(&self, uid: &str) -> Vec<(Resource, String, String)> {
+        let mut out = Vec::new();
+        if uid.is_empty() {
+            return out;
+        }
+        for ((g, v, p), m) in &self.objects {
+            let Some(res) = self
+                .resources
+                .iter()
+                .find(|r| &r.group == g && &r.version == v && &r.plural == p)
+            else {
+                continue;
+            };
+            for ((ns, name), o) in m {
+                let owned = o
+                    .pointer("/metadata/ownerReferences")
+                    .and_then(Value::as_array)
+                    .is_some_and(|refs| {
+                        refs.iter()
+                            .any(|r| r.get("uid").and_then(Value::as_str) == Some(uid))
+                    });
+                if owned {
+                    out.push((res.clone(), ns.clone(), name.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    fn uid_exists(&self, uid: &str) -> bool {
+        self.objects.values().any(|m| {
+            m.values()
+                .any(|o| o.pointer("/metadata/uid").and_then(Value::as_str) == Some(uid))
+        })
+    }
+
+    /// DELETE one object (no propagation); returns the deleted object.
     pub fn delete(
         &mut self,
         res: &Resource,
