@@ -150,3 +150,42 @@ fn helm3_test_prints_logs() {
     assert!(out.contains("POD LOGS: t-test"), "{out}");
     assert!(out.contains("connecting to t-cm\nall good"), "{out}");
 }
+
+const CRD_CHART: &[(&str, &str)] = &[
+    ("Chart.yaml", "apiVersion: v2\nname: gadgets\nversion: 0.1.0\n"),
+    (
+        "crds/gadgets.yaml",
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: gadgets.example.com\nspec:\n  group: example.com\n  scope: Namespaced\n  names:\n    plural: gadgets\n    kind: Gadget\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        x-kubernetes-preserve-unknown-fields: true\n",
+    ),
+    (
+        "templates/gadget.yaml",
+        "apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  color: blue\n",
+    ),
+];
+
+#[test]
+fn helm3_install_chart_with_crds() {
+    let Some(env) = Env::new("crds") else {
+        return;
+    };
+    let chart = env.dir.join("gadgets");
+    for (p, text) in CRD_CHART {
+        let path = chart.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let chart = chart.to_string_lossy().into_owned();
+    let (ok, out, err) = env.run(&["install", "g", &chart, "--wait", "--timeout", "30s"]);
+    assert!(ok, "{out}{err}\n{:#?}", paths(&env.sim));
+    let g = env
+        .sim
+        .object("example.com/v1", "Gadget", "default", "g")
+        .unwrap();
+    assert_eq!(g["spec"]["color"], "blue");
+    let (ok, _, err) = env.run(&["uninstall", "g"]);
+    assert!(ok, "{err}");
+    assert!(env
+        .sim
+        .object("example.com/v1", "Gadget", "default", "g")
+        .is_none());
+}

@@ -230,3 +230,77 @@ fn kubectl_rollout_status_and_wait() {
     let (ok, out, err) = env.run(&["wait", "--for=condition=failed", "job/f", "--timeout=20s"]);
     assert!(ok, "{out}{err}");
 }
+
+const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names:
+    plural: widgets
+    singular: widget
+    kind: Widget
+    shortNames: [wd]
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        x-kubernetes-preserve-unknown-fields: true
+";
+
+const WIDGET: &str = "apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w1
+spec:
+  size: 3
+";
+
+/// Creating a CRD serves its kind: discovery, OpenAPI, CRUD; deleting it removes them.
+#[test]
+fn kubectl_crd_serves_its_kind() {
+    let Some(env) = Env::new("crd", Config::default()) else {
+        return;
+    };
+    std::fs::write(env.dir.join("crd.yaml"), CRD).unwrap();
+    std::fs::write(env.dir.join("w.yaml"), WIDGET).unwrap();
+    let (ok, out, err) = env.run(&["apply", "-f", "crd.yaml"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out,
+        "customresourcedefinition.apiextensions.k8s.io/widgets.example.com created\n"
+    );
+    let (ok, out, err) = env.run(&[
+        "wait",
+        "--for=condition=established",
+        "crd/widgets.example.com",
+        "--timeout=20s",
+    ]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = env.run(&["apply", "-f", "w.yaml"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "widget.example.com/w1 created\n");
+    let (ok, out, err) = env.run(&["apply", "-f", "w.yaml"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "widget.example.com/w1 unchanged\n");
+    let (ok, out, err) = env.run(&["get", "wd", "w1", "-o", "jsonpath={.spec.size}"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "3");
+    let (ok, _, err) = env.run(&["delete", "crd", "widgets.example.com"]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = env.run(&[
+        "get",
+        "--raw",
+        "/apis/example.com/v1/namespaces/default/widgets",
+    ]);
+    assert!(!ok);
+    assert!(
+        err.contains("NotFound") || err.contains("not find"),
+        "{err}"
+    );
+}

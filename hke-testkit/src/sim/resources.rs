@@ -15,6 +15,10 @@ pub struct Resource {
     pub plural: String,
     /// Whether objects live in a namespace.
     pub namespaced: bool,
+    /// `kubectl` short names.
+    pub short_names: Vec<String>,
+    /// The CustomResourceDefinition serving it (`None` for built-in kinds).
+    pub crd: Option<String>,
 }
 
 impl Resource {
@@ -182,6 +186,8 @@ pub fn builtin() -> Vec<Resource> {
             kind: k.to_string(),
             plural: p.to_string(),
             namespaced: n,
+            short_names: short_names(p).iter().map(|s| s.to_string()).collect(),
+            crd: None,
         })
         .collect()
 }

@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Map, Value};
 
-use super::resources::{builtin, short_names, Resource, VERBS};
+use super::resources::{builtin, Resource, VERBS};
 
 /// An API error, rendered as a `Status` object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +155,38 @@ impl Store {
             }
         }
         s
+    }
+
+    /// Serves `regs` for the CustomResourceDefinition `crd`, replacing what it served
+    /// before; objects of types it no longer serves are dropped (with `DELETED` events).
+    fn register_crd(&mut self, crd: &str, regs: Vec<Resource>) {
+        let old: Vec<Resource> = self
+            .resources
+            .iter()
+            .filter(|r| r.crd.as_deref() == Some(crd))
+            .cloned()
+            .collect();
+        self.resources.retain(|r| r.crd.as_deref() != Some(crd));
+        for r in &old {
+            if regs.iter().any(|n| Self::key(n) == Self::key(r)) {
+                continue;
+            }
+            let gone = self.objects.remove(&Self::key(r)).unwrap_or_default();
+            for ((ns, _), mut o) in gone {
+                let rv = self.next_rv();
+                if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                    m.insert("resourceVersion".into(), json!(rv));
+                }
+                let n = self.revision;
+                self.record_key(Self::key(r), &ns, "DELETED", &o, n);
+            }
+        }
+        for r in regs {
+            // built-in kinds win over a CRD claiming the same plural
+            if !self.resources.iter().any(|x| Self::key(x) == Self::key(&r)) {
+                self.resources.push(r);
+            }
+        }
     }
 
     /// Every stored object of `res` (all namespaces), in key order.
@@ -455,7 +487,7 @@ impl Store {
         for r in rs {
             resources.push(json!({
                 "name": r.plural, "singularName": r.kind.to_lowercase(), "namespaced": r.namespaced,
-                "kind": r.kind, "verbs": VERBS, "shortNames": short_names(&r.plural),
+                "kind": r.kind, "verbs": VERBS, "shortNames": r.short_names,
             }));
             resources.push(json!({
                 "name": format!("{}/status", r.plural), "singularName": "", "namespaced": r.namespaced,
@@ -647,12 +679,22 @@ impl Store {
             o.entry("spec")
                 .or_insert_with(|| json!({"finalizers": ["kubernetes"]}));
         }
+        let crd = if is_crd(res) {
+            let regs = crd_resources(&obj, &name).map_err(|m| ApiError::invalid(res, &name, &m))?;
+            set_crd_status(&mut obj);
+            Some(regs)
+        } else {
+            None
+        };
         if !dry_run {
             self.objects
                 .entry(Self::key(res))
                 .or_default()
                 .insert(key, obj.clone());
             self.record(res, &ns, "ADDED", &obj);
+            if let Some(regs) = crd {
+                self.register_crd(&name, regs);
+            }
         }
         Ok(obj)
     }
@@ -711,6 +753,13 @@ impl Store {
         dry_run: bool,
     ) -> Result<(), ApiError> {
         self.apply_defaults(res, obj, Some(old));
+        let crd = if is_crd(res) {
+            let regs = crd_resources(obj, name).map_err(|m| ApiError::invalid(res, name, &m))?;
+            set_crd_status(obj);
+            Some(regs)
+        } else {
+            None
+        };
         let changed_spec = old.get("spec") != obj.get("spec");
         let rv = if dry_run {
             old.pointer("/metadata/resourceVersion")
@@ -747,6 +796,9 @@ impl Store {
                 .or_default()
                 .insert((ns.to_string(), name.to_string()), obj.clone());
             self.record(res, ns, "MODIFIED", obj);
+            if let Some(regs) = crd {
+                self.register_crd(name, regs);
+            }
         }
         Ok(())
     }
@@ -946,6 +998,9 @@ impl Store {
                 m.insert("resourceVersion".into(), json!(rv));
             }
             self.record(res, ns, "DELETED", &obj);
+            if is_crd(res) {
+                self.register_crd(name, Vec::new());
+            }
             if res.kind == "Namespace" {
                 let mut gone = Vec::new();
                 for (k, m) in self.objects.iter_mut() {
@@ -974,6 +1029,120 @@ impl ApiError {
         self.details = Some(json!({"name": name, "group": res.group, "kind": res.plural}));
         self
     }
+}
+
+fn is_crd(res: &Resource) -> bool {
+    res.group == "apiextensions.k8s.io" && res.kind == "CustomResourceDefinition"
+}
+
+/// The resources a CustomResourceDefinition serves (one per served version), or why it
+/// is invalid.
+fn crd_resources(obj: &Value, name: &str) -> Result<Vec<Resource>, String> {
+    let str_at = |p: &str| obj.pointer(p).and_then(Value::as_str).unwrap_or("");
+    let group = str_at("/spec/group");
+    let plural = str_at("/spec/names/plural");
+    let kind = str_at("/spec/names/kind");
+    if group.is_empty() {
+        return Err("spec.group: Required value".into());
+    }
+    if plural.is_empty() {
+        return Err("spec.names.plural: Required value".into());
+    }
+    if kind.is_empty() {
+        return Err("spec.names.kind: Required value".into());
+    }
+    if name != format!("{plural}.{group}") {
+        return Err(format!(
+            "metadata.name: Invalid value: \"{name}\": must be spec.names.plural+\".\"+spec.group"
+        ));
+    }
+    let namespaced = match str_at("/spec/scope") {
+        "Namespaced" => true,
+        "Cluster" => false,
+        other => {
+            return Err(format!(
+                "spec.scope: Unsupported value: \"{other}\": supported values: \"Cluster\", \"Namespaced\""
+            ))
+        }
+    };
+    let versions = obj
+        .pointer("/spec/versions")
+        .and_then(Value::as_array)
+        .filter(|v| !v.is_empty())
+        .ok_or(
+            "spec.versions: Invalid value: must have exactly one version marked as storage version",
+        )?;
+    if versions.iter().filter(|v| v["storage"] == true).count() != 1 {
+        return Err(
+            "spec.versions: Invalid value: must have exactly one version marked as storage version"
+                .into(),
+        );
+    }
+    let short_names: Vec<String> = obj
+        .pointer("/spec/names/shortNames")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(versions
+        .iter()
+        .filter(|v| v["served"] == true)
+        .filter_map(|v| v.get("name").and_then(Value::as_str))
+        .map(|v| Resource {
+            group: group.to_string(),
+            version: v.to_string(),
+            kind: kind.to_string(),
+            plural: plural.to_string(),
+            namespaced,
+            short_names: short_names.clone(),
+            crd: Some(name.to_string()),
+        })
+        .collect())
+}
+
+/// A CustomResourceDefinition's status once its names are accepted: `NamesAccepted` and
+/// `Established` true, `acceptedNames`, `storedVersions`.
+fn set_crd_status(obj: &mut Value) {
+    let mut names = obj.pointer("/spec/names").cloned().unwrap_or(json!({}));
+    if let Some(m) = names.as_object_mut() {
+        let kind = m
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        m.entry("singular").or_insert(json!(kind.to_lowercase()));
+        m.entry("listKind").or_insert(json!(format!("{kind}List")));
+    }
+    let stored: Vec<Value> = obj
+        .pointer("/spec/versions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|v| v["storage"] == true)
+        .filter_map(|v| v.get("name").cloned())
+        .collect();
+    let old_time = |ty: &str| {
+        obj.pointer("/status/conditions")
+            .and_then(Value::as_array)
+            .and_then(|cs| cs.iter().find(|c| c["type"] == ty))
+            .and_then(|c| c.get("lastTransitionTime").cloned())
+            .unwrap_or_else(|| json!(now_rfc3339()))
+    };
+    let status = json!({
+        "acceptedNames": names,
+        "conditions": [
+            {"type": "NamesAccepted", "status": "True", "reason": "NoConflicts",
+             "message": "no conflicts found", "lastTransitionTime": old_time("NamesAccepted")},
+            {"type": "Established", "status": "True", "reason": "InitialNamesAccepted",
+             "message": "the initial names have been accepted", "lastTransitionTime": old_time("Established")},
+        ],
+        "storedVersions": stored,
+    });
+    obj_map(obj).insert("status".into(), status);
 }
 
 fn has_spec(res: &Resource) -> bool {
