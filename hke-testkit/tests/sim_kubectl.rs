@@ -216,6 +216,21 @@ fn kubectl_rollout_status_and_wait() {
         .requests()
         .iter()
         .any(|r| r.query.contains("watch=true")));
+    // a failing Deployment: rollout status reports the progress deadline
+    std::fs::write(
+        env.dir.join("bad.yaml"),
+        DEPLOY.replacen(
+            "name: web\n",
+            "name: bad\n  annotations:\n    sim.hke.dev/fail: image pull\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let (ok, _, err) = env.run(&["apply", "-f", "bad.yaml"]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = env.run(&["rollout", "status", "deployment/bad", "--timeout=20s"]);
+    assert!(!ok, "{out}");
+    assert!(err.contains("exceeded its progress deadline"), "{err}");
     // a failing job
     std::fs::write(
         env.dir.join("f.yaml"),
