@@ -523,3 +523,68 @@ fn delete_propagation_and_owner_garbage_collection() {
     );
     assert_eq!((c, st["reason"].as_str()), (422, Some("Invalid")));
 }
+
+#[test]
+fn status_subresource_is_split_from_the_main_resource() {
+    let sim = Simulator::start(Config {
+        no_controllers: true,
+        ..Config::default()
+    })
+    .unwrap();
+    let deps = "/apis/apps/v1/namespaces/default/deployments";
+    let body = DEPLOY.replace("NAME", "s");
+    assert_eq!(
+        call(&sim, "POST", deps, "application/json", &body, None).0,
+        201
+    );
+    // a status sent to the main resource is ignored
+    let (c, d) = call(
+        &sim,
+        "PATCH",
+        &format!("{deps}/s"),
+        "application/merge-patch+json",
+        r#"{"spec":{"replicas":3},"status":{"readyReplicas":3}}"#,
+        None,
+    );
+    assert_eq!(c, 200);
+    assert_eq!(d["spec"]["replicas"], 3);
+    assert!(d.get("status").is_none(), "{d:#}");
+    // /status changes nothing but the status
+    let (c, d) = call(
+        &sim,
+        "PATCH",
+        &format!("{deps}/s/status"),
+        "application/merge-patch+json",
+        r#"{"spec":{"replicas":9},"status":{"readyReplicas":3}}"#,
+        None,
+    );
+    assert_eq!(c, 200);
+    assert_eq!(
+        (
+            d["spec"]["replicas"].as_i64(),
+            d["status"]["readyReplicas"].as_i64()
+        ),
+        (Some(3), Some(3))
+    );
+    assert_eq!(d["metadata"]["generation"], 2);
+    assert_eq!(
+        call(
+            &sim,
+            "DELETE",
+            &format!("{deps}/s/status"),
+            "application/json",
+            "",
+            None
+        )
+        .0,
+        405
+    );
+    // kinds without a status subresource have no /status
+    let cms = "/api/v1/namespaces/default/configmaps";
+    assert_eq!(call(&sim, "POST", cms, "application/json", CM, None).0, 201);
+    assert_eq!(get(&sim, &format!("{cms}/c1/status")).0, 404);
+    // without controllers nothing writes a status
+    std::thread::sleep(Duration::from_millis(300));
+    let (_, rs) = get(&sim, "/apis/apps/v1/namespaces/default/replicasets");
+    assert_eq!(rs["items"].as_array().map(Vec::len), Some(0));
+}

@@ -598,13 +598,15 @@ fn object_request(
     rest: &[&str],
 ) -> Result<(u16, Value), ApiError> {
     // [namespaces, NS, plural, name?] or [plural, name?]
-    let (ns, plural, name) = match rest {
-        ["namespaces", ns, plural] => (Some(*ns), *plural, None),
-        ["namespaces", ns, plural, name] => (Some(*ns), *plural, Some(*name)),
-        ["namespaces", ns, plural, name, "status"] => (Some(*ns), *plural, Some(*name)),
-        [plural] => (None, *plural, None),
-        [plural, name] => (None, *plural, Some(*name)),
-        [plural, name, "status"] => (None, *plural, Some(*name)),
+    let main = store::Part::Main;
+    let status = store::Part::Status;
+    let (ns, plural, name, part) = match rest {
+        ["namespaces", ns, plural] => (Some(*ns), *plural, None, main),
+        ["namespaces", ns, plural, name] => (Some(*ns), *plural, Some(*name), main),
+        ["namespaces", ns, plural, name, "status"] => (Some(*ns), *plural, Some(*name), status),
+        [plural] => (None, *plural, None, main),
+        [plural, name] => (None, *plural, Some(*name), main),
+        [plural, name, "status"] => (None, *plural, Some(*name), status),
         _ => {
             return Err(ApiError::new(
                 404,
@@ -615,6 +617,9 @@ fn object_request(
     };
     let mut st = lock(store);
     let res = st.resource(group, version, plural)?;
+    if part == status && !store::has_status_subresource(&res) {
+        return Err(not_found());
+    }
     let ns = if res.namespaced { ns } else { None };
     let dry_run = req.param("dryRun").is_some_and(|d| d == "All");
     let parse_body = || -> Result<Value, ApiError> {
@@ -633,6 +638,16 @@ fn object_request(
         serde_json::from_slice(&req.body)
             .map_err(|e| ApiError::bad_request(&format!("the request body is not valid JSON: {e}")))
     };
+    if part == status && !matches!(req.method.as_str(), "GET" | "PUT" | "PATCH") {
+        return Err(ApiError::new(
+            405,
+            "MethodNotAllowed",
+            &format!(
+                "the server does not allow this method on the requested resource ({})",
+                req.method
+            ),
+        ));
+    }
     match (req.method.as_str(), name) {
         ("GET", None) => st
             .list(
@@ -647,12 +662,12 @@ fn object_request(
             .create(&res, ns, parse_body()?, dry_run)
             .map(|v| (201, v)),
         ("PUT", Some(n)) => st
-            .update(&res, ns, n, parse_body()?, dry_run)
+            .update_part(&res, ns, n, parse_body()?, dry_run, part)
             .map(|v| (200, v)),
         ("PATCH", Some(n)) => {
             let ct = req.header("content-type").unwrap_or("");
             let ct = ct.split(';').next().unwrap_or("").trim();
-            st.patch(&res, ns, n, ct, parse_body()?, dry_run)
+            st.patch_part(&res, ns, n, ct, parse_body()?, dry_run, part)
                 .map(|v| (200, v))
         }
         ("DELETE", Some(n)) => {

@@ -189,7 +189,9 @@ fn paths(r: &Resource, schema: &str, v3: bool, out: &mut Map<String, Value>) {
         m.insert("delete".into(), op("delete", "delete", Vec::new()));
     }
     out.insert(item.clone(), main);
-    out.insert(format!("{item}/status"), item_ops("Status"));
+    if super::store::has_status_subresource(r) {
+        out.insert(format!("{item}/status"), item_ops("Status"));
+    }
     if r.namespaced {
         out.insert(
             format!("{prefix}/{}", r.plural),

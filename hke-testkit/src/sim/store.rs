@@ -489,10 +489,12 @@ impl Store {
                 "name": r.plural, "singularName": r.kind.to_lowercase(), "namespaced": r.namespaced,
                 "kind": r.kind, "verbs": VERBS, "shortNames": r.short_names,
             }));
-            resources.push(json!({
-                "name": format!("{}/status", r.plural), "singularName": "", "namespaced": r.namespaced,
-                "kind": r.kind, "verbs": ["get", "patch", "update"],
-            }));
+            if has_status_subresource(r) {
+                resources.push(json!({
+                    "name": format!("{}/status", r.plural), "singularName": "", "namespaced": r.namespaced,
+                    "kind": r.kind, "verbs": ["get", "patch", "update"],
+                }));
+            }
         }
         Ok(
             json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}),
@@ -705,8 +707,23 @@ impl Store {
         res: &Resource,
         ns: Option<&str>,
         name: &str,
+        obj: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        self.update_part(res, ns, name, obj, dry_run, Part::Main)
+    }
+
+    /// PUT on the main resource or its `/status` subresource: for kinds with a status
+    /// subresource, the main resource keeps the stored `status` and `/status` changes
+    /// nothing but `status`, as on a real API server.
+    pub fn update_part(
+        &mut self,
+        res: &Resource,
+        ns: Option<&str>,
+        name: &str,
         mut obj: Value,
         dry_run: bool,
+        part: Part,
     ) -> Result<Value, ApiError> {
         let ns = ns.unwrap_or("").to_string();
         let old = self.get(res, &ns, name)?;
@@ -739,6 +756,7 @@ impl Store {
                 ));
             }
         }
+        split_status(res, &old, &mut obj, part);
         self.store_update(res, &ns, name, &old, &mut obj, dry_run)?;
         Ok(obj)
     }
@@ -803,8 +821,8 @@ impl Store {
         Ok(())
     }
 
-    /// PATCH with a JSON merge patch (`application/merge-patch+json`); other patch types
-    /// answer 415 until they are implemented.
+    /// PATCH with a JSON merge patch, a JSON patch or a strategic merge patch (built-in
+    /// kinds only); other patch types answer 415.
     pub fn patch(
         &mut self,
         res: &Resource,
@@ -813,6 +831,21 @@ impl Store {
         content_type: &str,
         patch: Value,
         dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        self.patch_part(res, ns, name, content_type, patch, dry_run, Part::Main)
+    }
+
+    /// PATCH on the main resource or its `/status` subresource (see [`Store::update_part`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn patch_part(
+        &mut self,
+        res: &Resource,
+        ns: Option<&str>,
+        name: &str,
+        content_type: &str,
+        patch: Value,
+        dry_run: bool,
+        part: Part,
     ) -> Result<Value, ApiError> {
         let ns = ns.unwrap_or("").to_string();
         let old = self.get(res, &ns, name)?;
@@ -855,6 +888,7 @@ impl Store {
                 return Err(ApiError::about(409, "Conflict", res, name, format!("Operation cannot be fulfilled on {gr} \"{name}\": the object has been modified; please apply your changes to the latest version and try again")));
             }
         }
+        split_status(res, &old, &mut obj, part);
         self.store_update(res, &ns, name, &old, &mut obj, dry_run)?;
         Ok(obj)
     }
@@ -1028,6 +1062,69 @@ impl ApiError {
     fn with_name(mut self, res: &Resource, name: &str) -> ApiError {
         self.details = Some(json!({"name": name, "group": res.group, "kind": res.plural}));
         self
+    }
+}
+
+/// Which part of an object a write addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The main resource.
+    Main,
+    /// The `/status` subresource.
+    Status,
+}
+
+/// Built-in kinds with a `/status` subresource.
+const STATUS_KINDS: &[&str] = &[
+    "Namespace",
+    "Service",
+    "Pod",
+    "PersistentVolumeClaim",
+    "PersistentVolume",
+    "Node",
+    "ReplicationController",
+    "ResourceQuota",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "HorizontalPodAutoscaler",
+    "PodDisruptionBudget",
+    "Ingress",
+    "CustomResourceDefinition",
+];
+
+/// Whether a kind has a `/status` subresource (custom resources: not modelled, so no).
+pub fn has_status_subresource(res: &Resource) -> bool {
+    res.crd.is_none() && STATUS_KINDS.contains(&res.kind.as_str())
+}
+
+/// Keeps the stored status on main-resource writes, and everything but the status on
+/// `/status` writes.
+fn split_status(res: &Resource, old: &Value, obj: &mut Value, part: Part) {
+    if !has_status_subresource(res) {
+        return;
+    }
+    match part {
+        Part::Main => {
+            let o = obj_map(obj);
+            match old.get("status") {
+                Some(st) => o.insert("status".into(), st.clone()),
+                None => o.remove("status"),
+            };
+        }
+        Part::Status => {
+            let st = obj.get("status").cloned();
+            let mut new = old.clone();
+            let n = obj_map(&mut new);
+            match st {
+                Some(st) => n.insert("status".into(), st),
+                None => n.remove("status"),
+            };
+            *obj = new;
+        }
     }
 }
 
