@@ -14,7 +14,10 @@ struct Env {
 
 impl Env {
     fn new(tag: &str) -> Option<Env> {
-        let helm = hke_testkit::helm3()?;
+        Self::with(tag, hke_testkit::helm3()?)
+    }
+
+    fn with(tag: &str, helm: PathBuf) -> Option<Env> {
         let sim = Simulator::start(Config::default()).ok()?;
         let dir = std::env::temp_dir().join(format!(
             "hke-sim-helm-{tag}-{}-{}",
@@ -188,4 +191,42 @@ fn helm3_install_chart_with_crds() {
         .sim
         .object("example.com/v1", "Gadget", "default", "g")
         .is_none());
+}
+
+/// Helm 4 installs with server-side apply and waits with watch-list (initial events and a
+/// bookmark).
+#[test]
+fn helm4_install_wait_and_upgrade() {
+    let Some(helm) = hke_testkit::helm4() else {
+        return;
+    };
+    let Some(env) = Env::with("helm4", helm) else {
+        return;
+    };
+    let chart = demo_chart();
+    let (ok, out, err) = env.run(&["install", "demo", &chart, "--wait", "--timeout", "60s"]);
+    assert!(ok, "{err}\n{:#?}", paths(&env.sim));
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    assert!(env.sim.requests().iter().any(|r| r.method == "PATCH"
+        && r.content_type.as_deref() == Some("application/apply-patch+yaml")));
+    let (ok, _, err) = env.run(&[
+        "upgrade",
+        "demo",
+        &chart,
+        "--set",
+        "image.tag=1.27",
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    assert!(ok, "{err}");
+    let d = env
+        .sim
+        .object("apps/v1", "Deployment", "default", "demo-demo")
+        .unwrap();
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:1.27"
+    );
+    assert_eq!(d["metadata"]["managedFields"][0]["manager"], "helm");
 }

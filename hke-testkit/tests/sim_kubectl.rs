@@ -319,3 +319,35 @@ fn kubectl_crd_serves_its_kind() {
         "{err}"
     );
 }
+
+/// `kubectl apply --server-side`: created, then a field the manager stops applying is
+/// removed while a field another manager set stays.
+#[test]
+fn kubectl_server_side_apply() {
+    let Some(env) = Env::new("ssa", Config::default()) else {
+        return;
+    };
+    let cm = CM.replace("  a: \"1\"\n", "  a: \"1\"\n  gone: \"x\"\n");
+    std::fs::write(env.dir.join("cm.yaml"), &cm).unwrap();
+    let (ok, out, err) = env.run(&["apply", "--server-side", "-f", "cm.yaml"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "configmap/demo serverside-applied\n");
+    let (ok, _, err) = env.run(&[
+        "patch",
+        "cm",
+        "demo",
+        "--type=merge",
+        "-p",
+        r#"{"data":{"other":"y"}}"#,
+    ]);
+    assert!(ok, "{err}");
+    std::fs::write(env.dir.join("cm.yaml"), CM.replace("\"1\"", "\"2\"")).unwrap();
+    let (ok, _, err) = env.run(&["apply", "--server-side", "-f", "cm.yaml"]);
+    assert!(ok, "{err}");
+    let obj = env
+        .sim
+        .object("v1", "ConfigMap", "default", "demo")
+        .unwrap();
+    assert_eq!(obj["data"], serde_json::json!({"a": "2", "other": "y"}));
+    assert_eq!(obj["metadata"]["managedFields"][0]["manager"], "kubectl");
+}

@@ -399,6 +399,9 @@ struct WatchSpec {
     fields: Option<String>,
     since: Option<u64>,
     timeout: Duration,
+    /// `sendInitialEvents=true` (client-go's watch-list): the current objects, then a
+    /// `BOOKMARK` with the `k8s.io/initial-events-end` annotation.
+    initial_events: bool,
 }
 
 fn watch_spec(req: &Request, shared: &Shared) -> Result<WatchSpec, ApiError> {
@@ -428,7 +431,9 @@ fn watch_spec(req: &Request, shared: &Shared) -> Result<WatchSpec, ApiError> {
             None => by_name,
         });
     }
+    let initial_events = req.param("sendInitialEvents").is_some_and(|v| v == "true");
     let since = match req.param("resourceVersion").as_deref() {
+        _ if initial_events => None,
         None | Some("") | Some("0") => None,
         Some(rv) => Some(
             rv.parse::<u64>()
@@ -448,6 +453,7 @@ fn watch_spec(req: &Request, shared: &Shared) -> Result<WatchSpec, ApiError> {
         fields,
         since,
         timeout,
+        initial_events,
     })
 }
 
@@ -484,6 +490,15 @@ fn watch_stream(stream: &TcpStream, spec: WatchSpec, shared: &Shared) {
             for o in items {
                 let line = format!("{}\n", json!({"type": "ADDED", "object": o}));
                 if http::write_chunk(stream, line.as_bytes()).is_err() {
+                    return;
+                }
+            }
+            if spec.initial_events {
+                let bookmark = json!({"type": "BOOKMARK", "object": {
+                    "kind": spec.res.kind, "apiVersion": spec.res.api_version(),
+                    "metadata": {"resourceVersion": rv.to_string(),
+                                 "annotations": {"k8s.io/initial-events-end": "true"}}}});
+                if http::write_chunk(stream, format!("{bookmark}\n").as_bytes()).is_err() {
                     return;
                 }
             }
@@ -667,6 +682,17 @@ fn object_request(
         ("PATCH", Some(n)) => {
             let ct = req.header("content-type").unwrap_or("");
             let ct = ct.split(';').next().unwrap_or("").trim();
+            if ct == "application/apply-patch+yaml" {
+                let body: Value = serde_json::from_slice(&req.body).map_err(|_| {
+                    ApiError::new(
+                        415,
+                        "UnsupportedMediaType",
+                        "the hke simulator reads apply patches written as JSON only (which is what client-go sends)",
+                    )
+                })?;
+                let manager = req.param("fieldManager").unwrap_or_default();
+                return st.server_side_apply(&res, ns, n, body, dry_run, &manager, part);
+            }
             st.patch_part(&res, ns, n, ct, parse_body()?, dry_run, part)
                 .map(|v| (200, v))
         }

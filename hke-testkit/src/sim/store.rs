@@ -102,6 +102,9 @@ pub struct Store {
     revision: u64,
     uid_counter: u64,
     events: VecDeque<Event>,
+    /// The last configuration each field manager applied (server-side apply), by
+    /// (resource, namespace, name, manager).
+    applied: BTreeMap<(ResourceKey, String, String, String), Value>,
     /// Service cluster IPs and node ports handed out so far.
     allocated_ips: u32,
     allocated_ports: u32,
@@ -155,6 +158,103 @@ impl Store {
             }
         }
         s
+    }
+
+    /// Server-side apply (`application/apply-patch+yaml`), simplified: the object is
+    /// created when missing (201); otherwise the applied configuration is merged into the
+    /// live object as a three-way patch (strategic merge for built-in kinds, JSON merge for
+    /// others) against what the same field manager applied last, so fields that manager
+    /// stopped applying are removed and fields set by others are kept. Ownership conflicts
+    /// between managers are not detected (`force` changes nothing). `metadata.managedFields`
+    /// lists each applying manager (with an empty `fieldsV1`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn server_side_apply(
+        &mut self,
+        res: &Resource,
+        ns: Option<&str>,
+        name: &str,
+        applied: Value,
+        dry_run: bool,
+        manager: &str,
+        part: Part,
+    ) -> Result<(u16, Value), ApiError> {
+        if manager.is_empty() {
+            return Err(ApiError::invalid(
+                res,
+                name,
+                "metadata.managedFields.fieldManager: Required value: is required for apply patch",
+            ));
+        }
+        if !applied.is_object() {
+            return Err(ApiError::bad_request("apply patch must be an object"));
+        }
+        Self::check_kind(res, &applied, name)?;
+        if applied
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| n != name)
+        {
+            return Err(ApiError::bad_request(
+                "the name of the object does not match the name on the URL",
+            ));
+        }
+        let ns_s = ns.unwrap_or("").to_string();
+        let managed = |obj: &mut Value, old: Option<&Value>| {
+            let mut entries: Vec<Value> = old
+                .and_then(|o| o.pointer("/metadata/managedFields"))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            entries.retain(|e| !(e["manager"] == manager && e["operation"] == "Apply"));
+            entries.push(json!({
+                "manager": manager, "operation": "Apply", "apiVersion": res.api_version(),
+                "time": now_rfc3339(), "fieldsType": "FieldsV1", "fieldsV1": {},
+            }));
+            let m = obj_map(obj_map(obj).entry("metadata").or_insert_with(|| json!({})));
+            m.insert("managedFields".into(), Value::Array(entries));
+        };
+        let key = (
+            Self::key(res),
+            ns_s.clone(),
+            name.to_string(),
+            manager.to_string(),
+        );
+        let Ok(old) = self.get(res, &ns_s, name) else {
+            let mut obj = applied.clone();
+            let m = obj_map(
+                obj_map(&mut obj)
+                    .entry("metadata")
+                    .or_insert_with(|| json!({})),
+            );
+            m.insert("name".into(), json!(name));
+            managed(&mut obj, None);
+            let created = self.create(res, ns, obj, dry_run)?;
+            if !dry_run {
+                self.applied.insert(key, applied);
+            }
+            return Ok((201, created));
+        };
+        let original = self.applied.get(&key).cloned().unwrap_or(json!({}));
+        let mut current = old.clone();
+        if let Some(m) = current.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.remove("managedFields");
+        }
+        let merged = match hke_core::patch::PatchSchema::builtin(&res.api_version(), &res.kind) {
+            Some(schema) => {
+                hke_core::patch::three_way(&original, &applied, &current, &schema, true)
+                    .and_then(|p| hke_core::patch::apply(&current, &p, &schema))
+            }
+            None => hke_core::patch::json_merge::three_way(&original, &applied, &current, &[])
+                .and_then(|p| hke_core::patch::json_merge::apply(&current, &p)),
+        };
+        let mut obj = merged.map_err(|e| ApiError::invalid(res, name, &e.to_string()))?;
+        managed(&mut obj, Some(&old));
+        split_status(res, &old, &mut obj, part);
+        self.store_update(res, &ns_s, name, &old, &mut obj, dry_run)?;
+        if !dry_run {
+            self.applied.insert(key, applied);
+        }
+        Ok((200, obj))
     }
 
     /// Serves `regs` for the CustomResourceDefinition `crd`, replacing what it served
@@ -1032,6 +1132,9 @@ impl Store {
                 m.insert("resourceVersion".into(), json!(rv));
             }
             self.record(res, ns, "DELETED", &obj);
+            let k = Self::key(res);
+            self.applied
+                .retain(|(rk, ans, an, _), _| !(rk == &k && ans == ns && an == name));
             if is_crd(res) {
                 self.register_crd(name, Vec::new());
             }
