@@ -195,12 +195,34 @@ fn generate_name_generation_selectors_patch_dry_run_delete() {
         (c, d["metadata"]["labels"]["smp"].as_str()),
         (200, Some("yes"))
     );
-    // unsupported patch type (server-side apply, not yet implemented) is a clear 415
+    // server-side apply needs a field manager, and JSON bodies
     let (c, st) = call(
         &sim,
         "PATCH",
         &format!("{p}/{name}"),
         "application/apply-patch+yaml",
+        "{}",
+        None,
+    );
+    assert_eq!((c, st["reason"].as_str()), (422, Some("Invalid")));
+    let (c, st) = call(
+        &sim,
+        "PATCH",
+        &format!("{p}/{name}?fieldManager=t"),
+        "application/apply-patch+yaml",
+        "data:\n  k: v\n",
+        None,
+    );
+    assert_eq!(
+        (c, st["reason"].as_str()),
+        (415, Some("UnsupportedMediaType"))
+    );
+    // an unknown patch type is a clear 415
+    let (c, st) = call(
+        &sim,
+        "PATCH",
+        &format!("{p}/{name}"),
+        "application/x-nope",
         "{}",
         None,
     );

@@ -170,7 +170,7 @@ fn kubectl_apply_twice_with_validation() {
     assert!(ok, "{err}");
 }
 
-const JOB: &str = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    sim.hke.dev/ready-after-seconds: \"1\"\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n";
+const JOB: &str = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    sim.hke.dev/ready-after-seconds: \"1\"\nspec:\n  template:\n    metadata:\n      annotations:\n        sim.hke.dev/logs: job done\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n";
 
 /// The simulated controllers move a Deployment to available and a Job to complete; kubectl
 /// watches them (list + watch) until they do.
@@ -211,6 +211,20 @@ fn kubectl_rollout_status_and_wait() {
     let (ok, out, err) = env.run(&["wait", "--for=condition=complete", "job/j", "--timeout=20s"]);
     assert!(ok, "{out}{err}");
     assert_eq!(out, "job.batch/j condition met\n");
+    // workloads have pods: one for the Deployment's current ReplicaSet, one for the Job
+    let (ok, out, err) = env.run(&[
+        "get",
+        "pods",
+        "-l",
+        "app=web",
+        "-o",
+        "jsonpath={range .items[*]}{.spec.containers[0].image} {.status.phase}{end}",
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "nginx:1.27 Running");
+    let (ok, out, err) = env.run(&["logs", "job/j"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "job done\n");
     assert!(env
         .sim
         .requests()

@@ -14,9 +14,14 @@
 //! - LoadBalancer Services get an ingress IP; PersistentVolumeClaims become `Bound`.
 //!   (Cluster IPs are allocated by the store at creation, as the API server does.)
 //!
-//! Behaviour annotations on an object (Deployments copy theirs to their ReplicaSets):
-//! [`FAIL`], [`STALL`], [`READY_AFTER`]; [`LOGS`] is what the pod log endpoint serves.
-//! No pods are created for workloads.
+//! - ReplicaSets, StatefulSets (`NAME-0`...), DaemonSets (one pod: one simulated node) and
+//!   Jobs (one pod per completion) get Pods from their template, owned by them (controller
+//!   ownerReference), at most [`MAX_PODS`] each; extra ones are deleted on scale-down.
+//!
+//! Behaviour annotations on an object (Deployments copy theirs to their ReplicaSets,
+//! workloads to their Pods): [`FAIL`], [`STALL`], [`READY_AFTER`]; [`LOGS`] is what the
+//! pod log endpoint serves. Workload status follows the workload's own annotations, not
+//! its Pods.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -42,6 +47,9 @@ pub const LOGS: &str = "sim.hke.dev/logs";
 
 /// Annotations a Deployment passes on to its ReplicaSets.
 const BEHAVIOUR: &[&str] = &[FAIL, STALL, READY_AFTER];
+
+/// Most Pods one workload gets.
+pub const MAX_PODS: i64 = 100;
 
 /// Where an object stands according to its behaviour annotations.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,6 +137,70 @@ fn template_hash(template: &Value) -> String {
         .collect()
 }
 
+/// Pod number `i` of a workload, from its template.
+fn pod_for(owner: &Value, api_version: &str, kind: &str, i: i64) -> Value {
+    let name = s(owner, "/metadata/name");
+    let template = owner
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or(json!({}));
+    let mut labels = template
+        .pointer("/metadata/labels")
+        .cloned()
+        .unwrap_or(json!({}));
+    let mut annotations = template
+        .pointer("/metadata/annotations")
+        .cloned()
+        .unwrap_or(json!({}));
+    if let Some(a) = annotations.as_object_mut() {
+        for k in BEHAVIOUR.iter().chain([&LOGS]) {
+            if let Some(v) = annotation(owner, k) {
+                a.entry(k.to_string()).or_insert(json!(v));
+            }
+        }
+    }
+    let mut meta = Map::new();
+    match kind {
+        "StatefulSet" => {
+            let pod = format!("{name}-{i}");
+            if let Some(l) = labels.as_object_mut() {
+                l.insert("statefulset.kubernetes.io/pod-name".into(), json!(pod));
+                l.insert("apps.kubernetes.io/pod-index".into(), json!(i.to_string()));
+            }
+            meta.insert("name".into(), json!(pod));
+        }
+        "Job" => {
+            if let Some(l) = labels.as_object_mut() {
+                l.insert("batch.kubernetes.io/job-name".into(), json!(name));
+                l.insert("job-name".into(), json!(name));
+                l.insert(
+                    "batch.kubernetes.io/controller-uid".into(),
+                    json!(s(owner, "/metadata/uid")),
+                );
+            }
+            meta.insert("generateName".into(), json!(format!("{name}-")));
+        }
+        _ => {
+            meta.insert("generateName".into(), json!(format!("{name}-")));
+        }
+    }
+    meta.insert("labels".into(), labels);
+    meta.insert("annotations".into(), annotations);
+    meta.insert(
+        "ownerReferences".into(),
+        json!([{"apiVersion": api_version, "kind": kind, "name": name,
+                "uid": s(owner, "/metadata/uid"), "controller": true, "blockOwnerDeletion": true}]),
+    );
+    let mut spec = template.get("spec").cloned().unwrap_or(json!({}));
+    if let Some(m) = spec.as_object_mut() {
+        m.insert("nodeName".into(), json!("hke-sim-node"));
+        if kind == "StatefulSet" {
+            m.entry("hostname").or_insert(json!(format!("{name}-{i}")));
+        }
+    }
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec})
+}
+
 impl Controllers {
     fn phase(&mut self, obj: &Value, now: Instant) -> Phase {
         if let Some(r) = annotation(obj, FAIL) {
@@ -155,6 +227,7 @@ impl Controllers {
     pub fn tick(&mut self, store: &mut Store) {
         let now = Instant::now();
         self.deployments(store);
+        self.workload_pods(store);
         self.replica_sets(store, now);
         self.stateful_sets(store, now);
         self.daemon_sets(store, now);
@@ -312,6 +385,65 @@ impl Controllers {
             );
             st.insert("conditions".into(), json!([avail_cond, prog_cond]));
             let _ = store.set_status(&dres, ns, name, Value::Object(st));
+        }
+    }
+
+    /// Creates and deletes the Pods of ReplicaSets, StatefulSets, DaemonSets and Jobs.
+    fn workload_pods(&mut self, store: &mut Store) {
+        let Some(pods) = store.resource_of("v1", "Pod") else {
+            return;
+        };
+        let all_pods = store.objects_of(&pods);
+        let mut owned: HashMap<String, Vec<&Value>> = HashMap::new();
+        for p in &all_pods {
+            let owner = p
+                .pointer("/metadata/ownerReferences")
+                .and_then(Value::as_array)
+                .and_then(|o| o.iter().find(|r| r["controller"] == true))
+                .and_then(|r| r.get("uid"))
+                .and_then(Value::as_str);
+            if let Some(uid) = owner {
+                owned.entry(uid.to_string()).or_default().push(p);
+            }
+        }
+        let kinds: [(&str, &str); 4] = [
+            ("apps/v1", "ReplicaSet"),
+            ("apps/v1", "StatefulSet"),
+            ("apps/v1", "DaemonSet"),
+            ("batch/v1", "Job"),
+        ];
+        let mut create = Vec::new();
+        let mut delete = Vec::new();
+        for (av, kind) in kinds {
+            let Some(res) = store.resource_of(av, kind) else {
+                continue;
+            };
+            for o in store.objects_of(&res) {
+                let (ns, uid) = (s(&o, "/metadata/namespace"), s(&o, "/metadata/uid"));
+                let want = match kind {
+                    "DaemonSet" => 1,
+                    "Job" => int(&o, "/spec/completions", 1),
+                    _ => int(&o, "/spec/replicas", 1),
+                }
+                .clamp(0, MAX_PODS);
+                let mut have: Vec<&Value> = owned.get(uid).cloned().unwrap_or_default();
+                have.sort_by_key(|p| s(p, "/metadata/name").to_string());
+                let n = have.len() as i64;
+                if n > want && kind != "Job" {
+                    for p in have.iter().skip(want as usize) {
+                        delete.push((ns.to_string(), s(p, "/metadata/name").to_string()));
+                    }
+                }
+                for i in n..want {
+                    create.push((ns.to_string(), pod_for(&o, av, kind, i)));
+                }
+            }
+        }
+        for (ns, pod) in create {
+            let _ = store.create(&pods, Some(&ns), pod, false);
+        }
+        for (ns, name) in delete {
+            let _ = store.delete(&pods, &ns, &name, false);
         }
     }
 

@@ -346,6 +346,9 @@ impl Store {
     /// (kept from the old object on updates, as the API server does).
     fn apply_defaults(&mut self, res: &Resource, obj: &mut Value, old: Option<&Value>) {
         let group_kind = (res.group.as_str(), res.kind.as_str());
+        if group_kind == ("batch", "Job") {
+            default_job_selector(obj);
+        }
         let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
             return;
         };
@@ -1228,6 +1231,40 @@ fn split_status(res: &Resource, old: &Value, obj: &mut Value, part: Part) {
             };
             *obj = new;
         }
+    }
+}
+
+/// A Job without `manualSelector` selects its Pods by its uid: `spec.selector` and the
+/// template's `controller-uid` / `job-name` labels, as the API server sets them.
+fn default_job_selector(obj: &mut Value) {
+    let uid = obj
+        .pointer("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if uid.is_empty() || obj.pointer("/spec/manualSelector") == Some(&Value::Bool(true)) {
+        return;
+    }
+    let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
+        return;
+    };
+    spec.entry("selector")
+        .or_insert_with(|| json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}));
+    let template = obj_map(spec.entry("template").or_insert_with(|| json!({})));
+    let meta = obj_map(template.entry("metadata").or_insert_with(|| json!({})));
+    let labels = obj_map(meta.entry("labels").or_insert_with(|| json!({})));
+    for (k, v) in [
+        ("batch.kubernetes.io/controller-uid", &uid),
+        ("batch.kubernetes.io/job-name", &name),
+        ("controller-uid", &uid),
+        ("job-name", &name),
+    ] {
+        labels.entry(k).or_insert_with(|| json!(v));
     }
 }
 
