@@ -168,6 +168,23 @@ fn kubectl_apply_twice_with_validation() {
     std::fs::write(env.dir.join("cm.yaml"), CM).unwrap();
     let (ok, _, err) = env.run(&["create", "-f", "cm.yaml"]);
     assert!(ok, "{err}");
+    // unknown fields are refused (kubectl asks for fieldValidation=Strict)
+    std::fs::write(
+        env.dir.join("typo.yaml"),
+        DEPLOY.replacen("name: web\n", "name: typo\n", 1).replace(
+            "image: nginx:1.26",
+            "image: nginx:1.26\n        imagePullPolicyy: Always",
+        ),
+    )
+    .unwrap();
+    let (ok, _, err) = env.run(&["apply", "-f", "typo.yaml"]);
+    assert!(!ok);
+    assert_eq!(
+        err.trim_end(),
+        "Error from server (BadRequest): error when creating \"typo.yaml\": Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.template.spec.containers[0].imagePullPolicyy\""
+    );
+    let (ok, _, err) = env.run(&["apply", "--validate=false", "-f", "typo.yaml"]);
+    assert!(ok, "{err}");
 }
 
 const JOB: &str = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    sim.hke.dev/ready-after-seconds: \"1\"\nspec:\n  template:\n    metadata:\n      annotations:\n        sim.hke.dev/logs: job done\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n";

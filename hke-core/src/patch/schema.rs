@@ -389,6 +389,19 @@ impl PatchSchema {
         out
     }
 
+    /// Fields of `doc` that the schema's struct types do not declare, as a server's strict
+    /// decoding reports them (`spec.template.spec.containers[0].imagePullPolicyy`), in
+    /// document order, at most `limit`. Matching is exact (case-sensitive). Struct types
+    /// without fields (`RawExtension`, `JSON`, `FieldsV1`) take anything; lenient
+    /// (OpenAPI-derived) schemas report nothing.
+    pub fn unknown_fields(&self, doc: &Value, limit: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.table.lenient {
+            walk_unknown(&self.table, &self.root, doc, "", &mut out, limit, 0);
+        }
+        out
+    }
+
     /// The schema of the upstream test types (`shared/conformance/smp/schema.json`), rooted
     /// at `MergeItem` (the type nearly all upstream cases use); see [`PatchSchema::for_kind`]
     /// for the other root.
@@ -477,6 +490,75 @@ impl PatchSchema {
             table: &self.table,
             desc: &self.root,
         }
+    }
+}
+
+fn walk_unknown(
+    table: &Table,
+    desc: &Desc,
+    v: &Value,
+    path: &str,
+    out: &mut Vec<String>,
+    limit: usize,
+    depth: usize,
+) {
+    if out.len() >= limit || depth > MAX_DESC_DEPTH * 4 {
+        return;
+    }
+    match (desc, v) {
+        (Desc::Struct { ty, .. }, Value::Object(m)) => {
+            let Some(t) = table.types.get(*ty) else {
+                return;
+            };
+            if t.fields.is_empty() {
+                return;
+            }
+            for (k, child) in m {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                match t.fields.binary_search_by(|f| f.name.as_str().cmp(k)) {
+                    Ok(i) => {
+                        let d = &t.fields[i].desc;
+                        walk_unknown(table, d, child, &p, out, limit, depth + 1);
+                    }
+                    Err(_) => {
+                        if out.len() < limit {
+                            out.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        (Desc::List(e), Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_unknown(
+                    table,
+                    e,
+                    item,
+                    &format!("{path}[{i}]"),
+                    out,
+                    limit,
+                    depth + 1,
+                );
+            }
+        }
+        (Desc::Map(e), Value::Object(m)) => {
+            for (k, item) in m {
+                walk_unknown(
+                    table,
+                    e,
+                    item,
+                    &format!("{path}[{k}]"),
+                    out,
+                    limit,
+                    depth + 1,
+                );
+            }
+        }
+        _ => {}
     }
 }
 
@@ -798,6 +880,26 @@ fn table_from_openapi_v3(doc: &Value) -> Result<Table, PatchError> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn unknown_fields_are_reported_with_their_paths() {
+        let s = PatchSchema::builtin("apps/v1", "Deployment").unwrap();
+        let d = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "x", "labels": {"a": "b"}},
+            "spec": {"replicas": 1, "foo": 1, "template": {"spec": {"containers": [
+                {"name": "c", "image": "i", "imagePullPolicyy": "Always",
+                 "resources": {"limits": {"cpu": "1"}}}]}}},
+            "status": {}});
+        assert_eq!(
+            s.unknown_fields(&d, 10),
+            [
+                "spec.foo",
+                "spec.template.spec.containers[0].imagePullPolicyy"
+            ]
+        );
+        assert_eq!(s.unknown_fields(&d, 1).len(), 1);
+        assert!(PatchSchema::unknown().unknown_fields(&d, 10).is_empty());
+    }
 
     #[test]
     fn builtin_openapi_schemas_round_trip_through_the_v3_reader() {

@@ -592,6 +592,31 @@ fn handle(req: &Request, shared: &Shared) -> Result<(u16, Value), ApiError> {
     }
 }
 
+/// Most unknown fields one strict-validation error lists.
+const MAX_UNKNOWN_FIELDS: usize = 20;
+
+/// `fieldValidation=Strict`: unknown fields of a built-in kind (from `hke_core`'s patch
+/// metadata table) are a 400, with the API server's message.
+fn strict_check(res: &resources::Resource, obj: &Value) -> Result<(), ApiError> {
+    let Some(schema) = hke_core::patch::PatchSchema::builtin(&res.api_version(), &res.kind) else {
+        return Ok(());
+    };
+    let unknown = schema.unknown_fields(obj, MAX_UNKNOWN_FIELDS);
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = unknown
+        .iter()
+        .map(|f| format!("unknown field \"{f}\""))
+        .collect();
+    Err(ApiError::bad_request(&format!(
+        "{kind} in version \"{v}\" cannot be handled as a {kind}: strict decoding error: {}",
+        list.join(", "),
+        kind = res.kind,
+        v = res.version
+    )))
+}
+
 fn gv_openapi(store: &Mutex<Store>, group: &str, version: &str) -> Result<(u16, Value), ApiError> {
     let resources = lock(store).resources().to_vec();
     openapi::v3_group_version(&resources, group, version)
@@ -637,6 +662,7 @@ fn object_request(
     }
     let ns = if res.namespaced { ns } else { None };
     let dry_run = req.param("dryRun").is_some_and(|d| d == "All");
+    let strict = req.param("fieldValidation").is_some_and(|f| f == "Strict");
     let parse_body = || -> Result<Value, ApiError> {
         if req
             .header("content-type")
@@ -673,12 +699,21 @@ fn object_request(
             )
             .map(|v| (200, v)),
         ("GET", Some(n)) => st.get(&res, ns.unwrap_or(""), n).map(|v| (200, v)),
-        ("POST", None) => st
-            .create(&res, ns, parse_body()?, dry_run)
-            .map(|v| (201, v)),
-        ("PUT", Some(n)) => st
-            .update_part(&res, ns, n, parse_body()?, dry_run, part)
-            .map(|v| (200, v)),
+        ("POST", None) => {
+            let body = parse_body()?;
+            if strict {
+                strict_check(&res, &body)?;
+            }
+            st.create(&res, ns, body, dry_run).map(|v| (201, v))
+        }
+        ("PUT", Some(n)) => {
+            let body = parse_body()?;
+            if strict {
+                strict_check(&res, &body)?;
+            }
+            st.update_part(&res, ns, n, body, dry_run, part)
+                .map(|v| (200, v))
+        }
         ("PATCH", Some(n)) => {
             let ct = req.header("content-type").unwrap_or("");
             let ct = ct.split(';').next().unwrap_or("").trim();
@@ -693,7 +728,12 @@ fn object_request(
                 let manager = req.param("fieldManager").unwrap_or_default();
                 return st.server_side_apply(&res, ns, n, body, dry_run, &manager, part);
             }
-            st.patch_part(&res, ns, n, ct, parse_body()?, dry_run, part)
+            let body = parse_body()?;
+            if strict {
+                let result = st.patch_part(&res, ns, n, ct, body.clone(), true, part)?;
+                strict_check(&res, &result)?;
+            }
+            st.patch_part(&res, ns, n, ct, body, dry_run, part)
                 .map(|v| (200, v))
         }
         ("DELETE", Some(n)) => {
