@@ -382,3 +382,48 @@ fn kubectl_server_side_apply() {
     assert_eq!(obj["data"], serde_json::json!({"a": "2", "other": "y"}));
     assert_eq!(obj["metadata"]["managedFields"][0]["manager"], "kubectl");
 }
+
+/// `kubectl get` asks for Tables: the printers' columns for the common kinds.
+#[test]
+fn kubectl_get_prints_tables() {
+    let Some(env) = Env::new("table", Config::default()) else {
+        return;
+    };
+    std::fs::write(env.dir.join("d.yaml"), DEPLOY).unwrap();
+    let (ok, _, err) = env.run(&["apply", "-f", "d.yaml"]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = env.run(&["rollout", "status", "deployment/web", "--timeout=20s"]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = env.run(&["get", "deploy", "web", "-o", "wide"]);
+    assert!(ok, "{err}");
+    let lines: Vec<Vec<&str>> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        lines[0],
+        [
+            "NAME",
+            "READY",
+            "UP-TO-DATE",
+            "AVAILABLE",
+            "AGE",
+            "CONTAINERS",
+            "IMAGES",
+            "SELECTOR"
+        ]
+    );
+    assert_eq!(lines[1][..4], ["web", "1/1", "1", "1"]);
+    assert_eq!(lines[1][5..], ["web", "nginx:1.26", "app=web"]);
+    let (ok, out, err) = env.run(&["get", "pods", "--no-headers"]);
+    assert!(ok, "{err}");
+    let cols: Vec<&str> = out.split_whitespace().collect();
+    assert!(cols[0].starts_with("web-"), "{out}");
+    assert_eq!(cols[1..4], ["1/1", "Running", "0"]);
+    let (ok, out, err) = env.run(&["get", "ns", "default"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("NAME      STATUS   AGE\ndefault   Active   "),
+        "{out}"
+    );
+}

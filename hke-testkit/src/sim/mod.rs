@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod proto;
 pub mod resources;
 pub mod store;
+pub mod table;
 
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -689,6 +690,14 @@ fn object_request(
             ),
         ));
     }
+    let as_table = |v: Value| -> Value {
+        if req.header("accept").is_some_and(table::wanted) {
+            let include = req.param("includeObject").unwrap_or_default();
+            table::render(&res, &v, &include)
+        } else {
+            v
+        }
+    };
     match (req.method.as_str(), name) {
         ("GET", None) => st
             .list(
@@ -697,8 +706,10 @@ fn object_request(
                 req.param("labelSelector").as_deref(),
                 req.param("fieldSelector").as_deref(),
             )
-            .map(|v| (200, v)),
-        ("GET", Some(n)) => st.get(&res, ns.unwrap_or(""), n).map(|v| (200, v)),
+            .map(|v| (200, as_table(v))),
+        ("GET", Some(n)) => st
+            .get(&res, ns.unwrap_or(""), n)
+            .map(|v| (200, as_table(v))),
         ("POST", None) => {
             let body = parse_body()?;
             if strict {
