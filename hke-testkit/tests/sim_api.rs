@@ -610,3 +610,81 @@ fn status_subresource_is_split_from_the_main_resource() {
     let (_, rs) = get(&sim, "/apis/apps/v1/namespaces/default/replicasets");
     assert_eq!(rs["items"].as_array().map(Vec::len), Some(0));
 }
+
+#[test]
+fn finalizers_hold_deleted_objects() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let p = "/api/v1/namespaces/default/configmaps";
+    let held = CM.replace(
+        r#""name":"c1","#,
+        r#""name":"c1","finalizers":["example.com/hold"],"#,
+    );
+    assert_eq!(
+        call(&sim, "POST", p, "application/json", &held, None).0,
+        201
+    );
+    let (c, d) = call(
+        &sim,
+        "DELETE",
+        &format!("{p}/c1"),
+        "application/json",
+        "",
+        None,
+    );
+    assert_eq!(c, 200);
+    assert!(d["metadata"]["deletionTimestamp"].is_string(), "{d:#}");
+    // still there, still marked, even after an update that leaves the mark out
+    let (c, o) = get(&sim, &format!("{p}/c1"));
+    assert_eq!(c, 200);
+    let mut put = o.clone();
+    put["metadata"]
+        .as_object_mut()
+        .unwrap()
+        .remove("deletionTimestamp");
+    put["data"]["k"] = json!("v2");
+    let (c, o) = call(
+        &sim,
+        "PUT",
+        &format!("{p}/c1"),
+        "application/json",
+        &put.to_string(),
+        None,
+    );
+    assert_eq!(c, 200);
+    assert!(o["metadata"]["deletionTimestamp"].is_string());
+    // removing the last finalizer deletes it
+    let (c, _) = call(
+        &sim,
+        "PATCH",
+        &format!("{p}/c1"),
+        "application/merge-patch+json",
+        r#"{"metadata":{"finalizers":null}}"#,
+        None,
+    );
+    assert_eq!(c, 200);
+    assert_eq!(get(&sim, &format!("{p}/c1")).0, 404);
+}
+
+#[test]
+fn dangling_dependents_are_garbage_collected() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let p = "/api/v1/namespaces/default/configmaps";
+    let owned = CM.replace(
+        r#""name":"c1","#,
+        r#""name":"c1","ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"gone","uid":"no-such-uid"}],"#,
+    );
+    assert_eq!(
+        call(&sim, "POST", p, "application/json", &owned, None).0,
+        201
+    );
+    let kept = CM.replace(r#""name":"c1","#, r#""name":"c2","#);
+    assert_eq!(
+        call(&sim, "POST", p, "application/json", &kept, None).0,
+        201
+    );
+    wait_for(&sim, p, |l| {
+        l["items"]
+            .as_array()
+            .is_some_and(|i| i.len() == 1 && i[0]["metadata"]["name"] == "c2")
+    });
+}

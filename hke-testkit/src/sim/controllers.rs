@@ -12,6 +12,8 @@
 //! - Pods become `Running` and `Ready`, or `Succeeded` when `restartPolicy` is `Never` or
 //!   `OnFailure`.
 //! - LoadBalancer Services get an ingress IP; PersistentVolumeClaims become `Bound`.
+//! - About once a second, the garbage collector deletes objects whose owners are all gone
+//!   ([`Store::collect_garbage`]).
 //!   (Cluster IPs are allocated by the store at creation, as the API server does.)
 //!
 //! - ReplicaSets, StatefulSets (`NAME-0`...), DaemonSets (one pod: one simulated node) and
@@ -65,6 +67,7 @@ pub struct Controllers {
     /// When each object (by uid) was first seen.
     seen: HashMap<String, Instant>,
     lb_ips: u32,
+    ticks: u64,
 }
 
 fn s<'a>(v: &'a Value, ptr: &str) -> &'a str {
@@ -235,6 +238,11 @@ impl Controllers {
         self.pods(store, now);
         self.services(store);
         self.pvcs(store);
+        // the garbage collector, about once a second
+        self.ticks += 1;
+        if self.ticks % 10 == 0 {
+            store.collect_garbage();
+        }
         // forget objects that are gone (bounded memory)
         if self.seen.len() > 10_000 {
             self.seen.clear();

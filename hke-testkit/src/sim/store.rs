@@ -897,7 +897,13 @@ impl Store {
         if res.namespaced {
             m.insert("namespace".into(), json!(ns));
         }
-        for keep in ["uid", "creationTimestamp", "generation"] {
+        for keep in [
+            "uid",
+            "creationTimestamp",
+            "generation",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+        ] {
             match old.pointer(&format!("/metadata/{keep}")) {
                 Some(v) => m.insert(keep.into(), v.clone()),
                 None => m.remove(keep),
@@ -919,6 +925,10 @@ impl Store {
             self.record(res, ns, "MODIFIED", obj);
             if let Some(regs) = crd {
                 self.register_crd(name, regs);
+            }
+            // the last finalizer of an object being deleted is gone: delete it now
+            if obj.pointer("/metadata/deletionTimestamp").is_some() && !has_finalizers(obj) {
+                self.delete(res, ns, name, false)?;
             }
         }
         Ok(())
@@ -1109,6 +1119,52 @@ impl Store {
         out
     }
 
+    /// Garbage collection of dangling dependents: objects whose `ownerReferences` all
+    /// name uids that no longer exist are deleted (with their own dependents). Returns how
+    /// many were deleted directly.
+    pub fn collect_garbage(&mut self) -> usize {
+        let uids: std::collections::HashSet<String> = self
+            .objects
+            .values()
+            .flat_map(|m| m.values())
+            .filter_map(|o| o.pointer("/metadata/uid").and_then(Value::as_str))
+            .map(str::to_string)
+            .collect();
+        let mut dangling = Vec::new();
+        for ((g, v, p), m) in &self.objects {
+            for ((ns, name), o) in m {
+                let Some(refs) = o
+                    .pointer("/metadata/ownerReferences")
+                    .and_then(Value::as_array)
+                    .filter(|r| !r.is_empty())
+                else {
+                    continue;
+                };
+                let alive = refs.iter().any(|r| {
+                    r.get("uid")
+                        .and_then(Value::as_str)
+                        .is_some_and(|u| uids.contains(u))
+                });
+                if !alive && o.pointer("/metadata/deletionTimestamp").is_none() {
+                    dangling.push(((g.clone(), v.clone(), p.clone()), ns.clone(), name.clone()));
+                }
+            }
+        }
+        let mut n = 0;
+        for ((g, v, p), ns, name) in dangling.into_iter().take(MAX_CASCADE) {
+            let Ok(res) = self.resource(&g, &v, &p) else {
+                continue;
+            };
+            if self
+                .delete_with(&res, &ns, &name, false, Propagation::Background)
+                .is_ok()
+            {
+                n += 1;
+            }
+        }
+        n
+    }
+
     fn uid_exists(&self, uid: &str) -> bool {
         self.objects.values().any(|m| {
             m.values()
@@ -1126,6 +1182,26 @@ impl Store {
     ) -> Result<Value, ApiError> {
         let key = (ns.to_string(), name.to_string());
         let mut obj = self.get(res, ns, name)?;
+        if has_finalizers(&obj) {
+            // finalizers hold the object: mark it deleted, keep it until they are removed
+            if dry_run || obj.pointer("/metadata/deletionTimestamp").is_some() {
+                return Ok(obj);
+            }
+            if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.insert("deletionTimestamp".into(), json!(now_rfc3339()));
+                m.insert("deletionGracePeriodSeconds".into(), json!(0));
+            }
+            let rv = self.next_rv();
+            if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.insert("resourceVersion".into(), json!(rv));
+            }
+            self.objects
+                .entry(Self::key(res))
+                .or_default()
+                .insert(key, obj.clone());
+            self.record(res, ns, "MODIFIED", &obj);
+            return Ok(obj);
+        }
         if !dry_run {
             if let Some(m) = self.objects.get_mut(&Self::key(res)) {
                 m.remove(&key);
@@ -1266,6 +1342,12 @@ fn default_job_selector(obj: &mut Value) {
     ] {
         labels.entry(k).or_insert_with(|| json!(v));
     }
+}
+
+fn has_finalizers(obj: &Value) -> bool {
+    obj.pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        .is_some_and(|f| !f.is_empty())
 }
 
 fn is_crd(res: &Resource) -> bool {
