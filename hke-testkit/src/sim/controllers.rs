@@ -240,7 +240,7 @@ impl Controllers {
         self.pvcs(store);
         // the garbage collector, about once a second
         self.ticks += 1;
-        if self.ticks % 10 == 0 {
+        if self.ticks.is_multiple_of(10) {
             store.collect_garbage();
         }
         // forget objects that are gone (bounded memory)
