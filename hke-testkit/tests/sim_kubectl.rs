@@ -427,3 +427,36 @@ fn kubectl_get_prints_tables() {
         "{out}"
     );
 }
+
+/// `kubectl get -w` reads Table rows from the watch.
+#[test]
+fn kubectl_get_watch_prints_rows() {
+    let Some(env) = Env::new("getw", Config::default()) else {
+        return;
+    };
+    let mut child = Command::new(&env.kubectl)
+        .args(["get", "cm", "-w", "--output-watch-events"])
+        .env("KUBECONFIG", env.dir.join("kubeconfig"))
+        .env("HOME", &env.dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run kubectl");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let (ok, _, err) = env.run(&["create", "cm", "w1", "--from-literal=a=b"]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = env.run(&["delete", "cm", "w1"]);
+    assert!(ok, "{err}");
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    let _ = child.kill();
+    let out = child.wait_with_output().expect("kubectl output");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<Vec<&str>> = stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 3, "{stdout}");
+    assert_eq!(rows[0], ["EVENT", "NAME", "DATA", "AGE"]);
+    assert_eq!(rows[1][..3], ["ADDED", "w1", "1"]);
+    assert_eq!(rows[2][..3], ["DELETED", "w1", "1"]);
+}

@@ -403,6 +403,8 @@ struct WatchSpec {
     /// `sendInitialEvents=true` (client-go's watch-list): the current objects, then a
     /// `BOOKMARK` with the `k8s.io/initial-events-end` annotation.
     initial_events: bool,
+    /// `Some(includeObject)` when the client asked for Tables (`kubectl get -w`).
+    table: Option<String>,
 }
 
 fn watch_spec(req: &Request, shared: &Shared) -> Result<WatchSpec, ApiError> {
@@ -455,6 +457,10 @@ fn watch_spec(req: &Request, shared: &Shared) -> Result<WatchSpec, ApiError> {
         since,
         timeout,
         initial_events,
+        table: req
+            .header("accept")
+            .is_some_and(table::wanted)
+            .then(|| req.param("includeObject").unwrap_or_default()),
     })
 }
 
@@ -464,6 +470,27 @@ fn not_found() -> ApiError {
         "NotFound",
         "the server could not find the requested resource",
     )
+}
+
+/// An event as sent: with Tables, the object becomes a one-row Table (column definitions
+/// only in the first event, as the API server does).
+fn event_line(spec: &WatchSpec, event: Value, first: &mut bool) -> String {
+    let ty = event.get("type").and_then(Value::as_str).unwrap_or("");
+    let event = match (&spec.table, ty) {
+        (Some(include), "ADDED" | "MODIFIED" | "DELETED") => {
+            let obj = event.get("object").cloned().unwrap_or(Value::Null);
+            let mut t = table::render(&spec.res, &obj, include);
+            if !*first {
+                if let Some(m) = t.as_object_mut() {
+                    m.insert("columnDefinitions".into(), json!([]));
+                }
+            }
+            *first = false;
+            json!({"type": ty, "object": t})
+        }
+        _ => event,
+    };
+    format!("{event}\n")
 }
 
 /// Streams watch events as JSON lines in chunks until the timeout, a write error, an
@@ -476,6 +503,7 @@ fn watch_stream(stream: &TcpStream, spec: WatchSpec, shared: &Shared) {
     let deadline = std::time::Instant::now() + spec.timeout;
     let ns = spec.ns.as_deref();
     let (labels, fields) = (spec.labels.as_deref(), spec.fields.as_deref());
+    let mut first = true;
     let mut last = match spec.since {
         Some(rv) => rv,
         None => {
@@ -489,7 +517,7 @@ fn watch_stream(stream: &TcpStream, spec: WatchSpec, shared: &Shared) {
                 .unwrap_or_default();
             drop(st);
             for o in items {
-                let line = format!("{}\n", json!({"type": "ADDED", "object": o}));
+                let line = event_line(&spec, json!({"type": "ADDED", "object": o}), &mut first);
                 if http::write_chunk(stream, line.as_bytes()).is_err() {
                     return;
                 }
@@ -511,7 +539,8 @@ fn watch_stream(stream: &TcpStream, spec: WatchSpec, shared: &Shared) {
         match got {
             Ok((events, rv)) => {
                 for e in events {
-                    if http::write_chunk(stream, format!("{e}\n").as_bytes()).is_err() {
+                    let line = event_line(&spec, e, &mut first);
+                    if http::write_chunk(stream, line.as_bytes()).is_err() {
                         return;
                     }
                 }
