@@ -460,3 +460,51 @@ fn kubectl_get_watch_prints_rows() {
     assert_eq!(rows[1][..3], ["ADDED", "w1", "1"]);
     assert_eq!(rows[2][..3], ["DELETED", "w1", "1"]);
 }
+
+/// `kubectl scale` through the `/scale` subresource; `describe` reads the defaulted
+/// strategy, conditions and the new ReplicaSet.
+#[test]
+fn kubectl_scale_and_describe() {
+    let Some(env) = Env::new("scale", Config::default()) else {
+        return;
+    };
+    std::fs::write(
+        env.dir.join("d.yaml"),
+        DEPLOY.replace("  replicas: 1\n", "  replicas: 1\n  strategy: {}\n"),
+    )
+    .unwrap();
+    let (ok, _, err) = env.run(&["apply", "-f", "d.yaml"]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = env.run(&["scale", "deployment/web", "--replicas=3"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "deployment.apps/web scaled\n");
+    let (ok, out, err) = env.run(&["rollout", "status", "deployment/web", "--timeout=20s"]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = env.run(&["get", "pods", "-l", "app=web", "-o", "name"]);
+    assert!(ok, "{err}");
+    assert_eq!(out.lines().count(), 3, "{out}");
+    let (ok, out, err) = env.run(&["describe", "deployment", "web"]);
+    assert!(ok, "{err}");
+    for want in [
+        "StrategyType:           RollingUpdate",
+        "RollingUpdateStrategy:  25% max unavailable, 25% max surge",
+        "Replicas:               3 desired | 3 updated | 3 total | 3 available | 0 unavailable",
+        "Available      True    MinimumReplicasAvailable",
+    ] {
+        assert!(out.contains(want), "{want:?} in\n{out}");
+    }
+    let (ok, out, _) = env.run(&[
+        "get",
+        "--raw",
+        "/apis/apps/v1/namespaces/default/deployments/web/scale",
+    ]);
+    assert!(ok);
+    let scale: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            scale["spec"]["replicas"].as_i64(),
+            scale["status"]["selector"].as_str()
+        ),
+        (Some(3), Some("app=web"))
+    );
+}

@@ -647,6 +647,115 @@ fn strict_check(res: &resources::Resource, obj: &Value) -> Result<(), ApiError> 
     )))
 }
 
+/// The `autoscaling/v1` Scale of a scalable object.
+fn scale_of(obj: &Value) -> Value {
+    let meta = obj.get("metadata").cloned().unwrap_or(json!({}));
+    let pick = |k: &str| meta.get(k).cloned().unwrap_or(Value::Null);
+    let selector = obj
+        .pointer("/spec/selector/matchLabels")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    json!({
+        "kind": "Scale", "apiVersion": "autoscaling/v1",
+        "metadata": {"name": pick("name"), "namespace": pick("namespace"), "uid": pick("uid"),
+                     "resourceVersion": pick("resourceVersion"),
+                     "creationTimestamp": pick("creationTimestamp")},
+        "spec": {"replicas": obj.pointer("/spec/replicas").cloned().unwrap_or(json!(1))},
+        "status": {"replicas": obj.pointer("/status/replicas").cloned().unwrap_or(json!(0)),
+                   "selector": selector},
+    })
+}
+
+/// `.../NAME/scale` of Deployments, ReplicaSets, StatefulSets, ReplicationControllers:
+/// GET, PUT and PATCH (merge, JSON or strategic merge) of an `autoscaling/v1` Scale.
+fn scale_request(
+    req: &Request,
+    store: &Mutex<Store>,
+    group: &str,
+    version: &str,
+    ns: &str,
+    plural: &str,
+    name: &str,
+) -> Result<(u16, Value), ApiError> {
+    let mut st = lock(store);
+    let res = st.resource(group, version, plural)?;
+    if !resources::SCALABLE.contains(&res.kind.as_str()) {
+        return Err(not_found());
+    }
+    let obj = st.get(&res, ns, name)?;
+    let current = scale_of(&obj);
+    let body = || -> Result<Value, ApiError> {
+        serde_json::from_slice(&req.body)
+            .map_err(|e| ApiError::bad_request(&format!("the request body is not valid JSON: {e}")))
+    };
+    let wanted = match req.method.as_str() {
+        "GET" => return Ok((200, current)),
+        "PUT" => {
+            let b = body()?;
+            if let Some(rv) = b
+                .pointer("/metadata/resourceVersion")
+                .and_then(Value::as_str)
+            {
+                if !rv.is_empty()
+                    && Some(rv)
+                        != current
+                            .pointer("/metadata/resourceVersion")
+                            .and_then(Value::as_str)
+                {
+                    return Err(ApiError::new(409, "Conflict", &format!("Operation cannot be fulfilled on {plural} \"{name}\": the object has been modified; please apply your changes to the latest version and try again")));
+                }
+            }
+            b
+        }
+        "PATCH" => {
+            let ct = req.header("content-type").unwrap_or("");
+            match ct.split(';').next().unwrap_or("").trim() {
+                "application/json-patch+json" => store::json_patch(&current, &body()?)?,
+                "application/merge-patch+json" | "application/strategic-merge-patch+json" => {
+                    let mut s = current.clone();
+                    store::merge_patch(&mut s, &body()?, 0)?;
+                    s
+                }
+                other => {
+                    return Err(ApiError::new(
+                        415,
+                        "UnsupportedMediaType",
+                        &format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (not {other:?})"),
+                    ))
+                }
+            }
+        }
+        m => {
+            return Err(ApiError::new(
+                405,
+                "MethodNotAllowed",
+                &format!("the server does not allow this method on the requested resource ({m})"),
+            ))
+        }
+    };
+    let replicas = wanted
+        .pointer("/spec/replicas")
+        .and_then(Value::as_i64)
+        .filter(|r| *r >= 0)
+        .ok_or_else(|| {
+            ApiError::new(422, "Invalid", &format!("Scale.autoscaling \"{name}\" is invalid: spec.replicas: Invalid value: must be greater than or equal to 0"))
+        })?;
+    if req.param("dryRun").is_some_and(|d| d == "All") {
+        let mut s = current;
+        s["spec"]["replicas"] = json!(replicas);
+        return Ok((200, s));
+    }
+    st.set_spec_field(&res, ns, name, "replicas", json!(replicas))?;
+    let obj = st.get(&res, ns, name)?;
+    Ok((200, scale_of(&obj)))
+}
+
 fn gv_openapi(store: &Mutex<Store>, group: &str, version: &str) -> Result<(u16, Value), ApiError> {
     let resources = lock(store).resources().to_vec();
     openapi::v3_group_version(&resources, group, version)
@@ -677,6 +786,10 @@ fn object_request(
         [plural] => (None, *plural, None, main),
         [plural, name] => (None, *plural, Some(*name), main),
         [plural, name, "status"] => (None, *plural, Some(*name), status),
+        ["namespaces", ns, plural, name, "scale"] => {
+            let (ns, plural, name) = (*ns, *plural, *name);
+            return scale_request(req, store, group, version, ns, plural, name);
+        }
         _ => {
             return Err(ApiError::new(
                 404,

@@ -230,6 +230,14 @@ pub fn short_names(plural: &str) -> &'static [&'static str] {
         .unwrap_or(&[])
 }
 
+/// Kinds with a `/scale` subresource.
+pub const SCALABLE: &[&str] = &[
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "ReplicationController",
+];
+
 /// Verbs advertised in discovery for every resource.
 pub const VERBS: &[&str] = &[
     "create",

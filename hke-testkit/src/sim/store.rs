@@ -360,25 +360,24 @@ impl Store {
                 default("replicas", json!(1));
                 default("revisionHistoryLimit", json!(10));
                 default("progressDeadlineSeconds", json!(600));
-                default(
+                default_strategy(
+                    spec,
                     "strategy",
-                    json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}),
+                    &[("maxSurge", json!("25%")), ("maxUnavailable", json!("25%"))],
                 );
             }
             ("apps", "StatefulSet") => {
                 default("replicas", json!(1));
                 default("podManagementPolicy", json!("OrderedReady"));
                 default("revisionHistoryLimit", json!(10));
-                default(
-                    "updateStrategy",
-                    json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}),
-                );
+                default_strategy(spec, "updateStrategy", &[("partition", json!(0))]);
             }
             ("apps", "DaemonSet") => {
                 default("revisionHistoryLimit", json!(10));
-                default(
+                default_strategy(
+                    spec,
                     "updateStrategy",
-                    json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}),
+                    &[("maxSurge", json!(0)), ("maxUnavailable", json!(1))],
                 );
             }
             ("apps", "ReplicaSet") => default("replicas", json!(1)),
@@ -596,6 +595,13 @@ impl Store {
                 resources.push(json!({
                     "name": format!("{}/status", r.plural), "singularName": "", "namespaced": r.namespaced,
                     "kind": r.kind, "verbs": ["get", "patch", "update"],
+                }));
+            }
+            if r.crd.is_none() && super::resources::SCALABLE.contains(&r.kind.as_str()) {
+                resources.push(json!({
+                    "name": format!("{}/scale", r.plural), "singularName": "", "namespaced": r.namespaced,
+                    "group": "autoscaling", "version": "v1", "kind": "Scale",
+                    "verbs": ["get", "patch", "update"],
                 }));
             }
         }
@@ -1341,6 +1347,19 @@ fn default_job_selector(obj: &mut Value) {
         ("job-name", &name),
     ] {
         labels.entry(k).or_insert_with(|| json!(v));
+    }
+}
+
+/// Defaults an update strategy field: `type: RollingUpdate`, and for that type the
+/// `rollingUpdate` parameters that are missing.
+fn default_strategy(spec: &mut Map<String, Value>, field: &str, rolling: &[(&str, Value)]) {
+    let st = obj_map(spec.entry(field).or_insert_with(|| json!({})));
+    st.entry("type").or_insert_with(|| json!("RollingUpdate"));
+    if st.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
+        let ru = obj_map(st.entry("rollingUpdate").or_insert_with(|| json!({})));
+        for (k, v) in rolling {
+            ru.entry(k.to_string()).or_insert_with(|| v.clone());
+        }
     }
 }
 
