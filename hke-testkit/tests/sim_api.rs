@@ -457,6 +457,25 @@ fn injected_faults_and_latency() {
     assert!((15..=45).contains(&failed), "{failed} of 100 failed");
     assert!(codes.contains(&500) && codes.contains(&429), "{codes:?}");
     assert!(sim.requests().iter().filter(|r| r.status != 200).count() == failed);
+    drop(sim);
+
+    // dropped connections: no answer at all
+    let sim = Simulator::start(Config {
+        faults: Faults {
+            drop_rate: 1.0,
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .unwrap();
+    let mut s = TcpStream::connect(sim.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"GET /api/v1/namespaces HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    assert!(out.is_empty());
+    assert_eq!(sim.requests().last().map(|r| r.status), Some(0));
 }
 
 fn wait_for(sim: &Simulator, path: &str, ok: impl Fn(&Value) -> bool) -> Value {
@@ -687,4 +706,20 @@ fn dangling_dependents_are_garbage_collected() {
             .as_array()
             .is_some_and(|i| i.len() == 1 && i[0]["metadata"]["name"] == "c2")
     });
+}
+
+#[test]
+fn watch_bookmarks_when_allowed() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let events = watch_lines(
+        sim.addr(),
+        "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=1&allowWatchBookmarks=true&timeoutSeconds=11",
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "BOOKMARK"
+                && e["object"]["metadata"]["resourceVersion"].is_string()),
+        "{events:#?}"
+    );
 }

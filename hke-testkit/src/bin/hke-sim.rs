@@ -2,7 +2,7 @@
 //! prints (or writes) a kubeconfig for it.
 //!
 //! Usage: `hke-sim [--port N] [--token T]... [--kubeconfig PATH] [--no-controllers]
-//! [--error-rate F] [--error-codes C,C...] [--latency-ms N]`
+//! [--error-rate F] [--error-codes C,C...] [--drop-rate F] [--latency-ms N]`
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +12,7 @@ use hke_testkit::sim::{Config, Faults, Simulator};
 fn usage() -> ExitCode {
     eprintln!(
         "usage: hke-sim [--port N] [--token T]... [--kubeconfig PATH] [--no-controllers] \
-         [--error-rate F] [--error-codes C,C...] [--latency-ms N]"
+         [--error-rate F] [--error-codes C,C...] [--drop-rate F] [--latency-ms N]"
     );
     ExitCode::from(2)
 }
@@ -34,6 +34,13 @@ fn main() -> ExitCode {
                 Ok(f) if (0.0..=1.0).contains(&f) => faults.error_rate = f,
                 _ => {
                     eprintln!("hke-sim: --error-rate: not a fraction between 0 and 1: {v:?}");
+                    return usage();
+                }
+            },
+            ("--drop-rate", Some(v)) => match v.parse::<f64>() {
+                Ok(f) if (0.0..=1.0).contains(&f) => faults.drop_rate = f,
+                _ => {
+                    eprintln!("hke-sim: --drop-rate: not a fraction between 0 and 1: {v:?}");
                     return usage();
                 }
             },

@@ -59,6 +59,15 @@ pub struct Faults {
     pub include_discovery: bool,
     /// Seed of the generator.
     pub seed: u64,
+    /// Fraction of requests (0.0 to 1.0, drawn before `error_rate`) whose connection is
+    /// closed without an answer (logged with status 0).
+    pub drop_rate: f64,
+}
+
+/// What fault injection does to one request.
+enum Fault {
+    Error(ApiError),
+    Drop,
 }
 
 /// One recorded request.
@@ -238,12 +247,12 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 const MAX_LATENCY: Duration = Duration::from_secs(10);
 
 /// Sleeps the configured latency, then decides whether this request fails.
-fn injected_fault(req: &Request, shared: &Shared) -> Option<ApiError> {
+fn injected_fault(req: &Request, shared: &Shared) -> Option<Fault> {
     let f = &shared.config.faults;
     if !f.latency.is_zero() {
         std::thread::sleep(f.latency.min(MAX_LATENCY));
     }
-    if f.error_rate <= 0.0 {
+    if f.error_rate <= 0.0 && f.drop_rate <= 0.0 {
         return None;
     }
     let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
@@ -269,7 +278,10 @@ fn injected_fault(req: &Request, shared: &Shared) -> Option<ApiError> {
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
     let x = (z >> 11) as f64 / (1u64 << 53) as f64;
-    if x >= f.error_rate {
+    if x < f.drop_rate {
+        return Some(Fault::Drop);
+    }
+    if x >= f.drop_rate + f.error_rate {
         return None;
     }
     let code = if f.error_codes.is_empty() {
@@ -283,7 +295,7 @@ fn injected_fault(req: &Request, shared: &Shared) -> Option<ApiError> {
         504 => ("Timeout", "the server was unable to return a response in the time allotted (injected by the hke simulator)"),
         _ => ("InternalError", "an error on the server has prevented the request from succeeding (injected by the hke simulator)"),
     };
-    Some(ApiError::new(code, reason, message))
+    Some(Fault::Error(ApiError::new(code, reason, message)))
 }
 
 fn controller_loop(shared: &Shared) {
@@ -337,10 +349,18 @@ fn serve(stream: TcpStream, shared: &Shared) {
             return;
         }
     };
-    if let Some(e) = injected_fault(&req, shared) {
-        log_request(shared, &req, e.code);
-        let _ = http::write_response(&stream, e.code, "application/json", &status_body(&e));
-        return;
+    match injected_fault(&req, shared) {
+        Some(Fault::Error(e)) => {
+            log_request(shared, &req, e.code);
+            let _ = http::write_response(&stream, e.code, "application/json", &status_body(&e));
+            return;
+        }
+        Some(Fault::Drop) => {
+            log_request(shared, &req, 0);
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+        None => {}
     }
     if let Some(r) = pod_log(&req, shared) {
         let (code, ct, body) = match r {
@@ -405,6 +425,21 @@ struct WatchSpec {
     initial_events: bool,
     /// `Some(includeObject)` when the client asked for Tables (`kubectl get -w`).
     table: Option<String>,
+    /// `allowWatchBookmarks=true`: a `BOOKMARK` with the current resource version every
+    /// [`BOOKMARK_EVERY`].
+    bookmarks: bool,
+}
+
+/// How often a watch that allows bookmarks gets one.
+pub const BOOKMARK_EVERY: Duration = Duration::from_secs(10);
+
+fn bookmark(res: &resources::Resource, rv: u64, initial_end: bool) -> Value {
+    let mut meta = json!({"resourceVersion": rv.to_string()});
+    if initial_end {
+        meta["annotations"] = json!({"k8s.io/initial-events-end": "true"});
+    }
+    json!({"type": "BOOKMARK", "object": {
+        "kind": res.kind, "apiVersion": res.api_version(), "metadata": meta}})
 }
 
 fn watch_spec(req: &Request, shared: &Shared) -> Result<WatchSpec, ApiError> {
@@ -461,6 +496,9 @@ fn watch_spec(req: &Request, shared: &Shared) -> Result<WatchSpec, ApiError> {
             .header("accept")
             .is_some_and(table::wanted)
             .then(|| req.param("includeObject").unwrap_or_default()),
+        bookmarks: req
+            .param("allowWatchBookmarks")
+            .is_some_and(|b| b == "true"),
     })
 }
 
@@ -523,17 +561,15 @@ fn watch_stream(stream: &TcpStream, spec: WatchSpec, shared: &Shared) {
                 }
             }
             if spec.initial_events {
-                let bookmark = json!({"type": "BOOKMARK", "object": {
-                    "kind": spec.res.kind, "apiVersion": spec.res.api_version(),
-                    "metadata": {"resourceVersion": rv.to_string(),
-                                 "annotations": {"k8s.io/initial-events-end": "true"}}}});
-                if http::write_chunk(stream, format!("{bookmark}\n").as_bytes()).is_err() {
+                let b = bookmark(&spec.res, rv, true);
+                if http::write_chunk(stream, format!("{b}\n").as_bytes()).is_err() {
                     return;
                 }
             }
             rv
         }
     };
+    let mut next_bookmark = std::time::Instant::now() + BOOKMARK_EVERY;
     while !shared.stop.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
         let got = lock(&shared.store).watch_events(&spec.res, ns, last, labels, fields);
         match got {
@@ -545,6 +581,13 @@ fn watch_stream(stream: &TcpStream, spec: WatchSpec, shared: &Shared) {
                     }
                 }
                 last = rv;
+                if spec.bookmarks && std::time::Instant::now() >= next_bookmark {
+                    next_bookmark = std::time::Instant::now() + BOOKMARK_EVERY;
+                    let b = bookmark(&spec.res, rv, false);
+                    if http::write_chunk(stream, format!("{b}\n").as_bytes()).is_err() {
+                        return;
+                    }
+                }
             }
             Err(e) => {
                 let line = format!("{}\n", json!({"type": "ERROR", "object": e.to_status()}));
