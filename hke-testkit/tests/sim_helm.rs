@@ -18,7 +18,11 @@ impl Env {
     }
 
     fn with(tag: &str, helm: PathBuf) -> Option<Env> {
-        let sim = Simulator::start(Config::default()).ok()?;
+        Self::with_config(tag, helm, Config::default())
+    }
+
+    fn with_config(tag: &str, helm: PathBuf, config: Config) -> Option<Env> {
+        let sim = Simulator::start(config).ok()?;
         let dir = std::env::temp_dir().join(format!(
             "hke-sim-helm-{tag}-{}-{}",
             std::process::id(),
@@ -229,4 +233,30 @@ fn helm4_install_wait_and_upgrade() {
         "nginx:1.27"
     );
     assert_eq!(d["metadata"]["managedFields"][0]["manager"], "helm");
+}
+
+#[test]
+fn helm3_over_https_with_a_token() {
+    let Some(helm) = hke_testkit::helm3() else {
+        return;
+    };
+    let config = Config {
+        tokens: Some(vec!["s3cret".into()]),
+        tls: true,
+        ..Config::default()
+    };
+    let Some(env) = Env::with_config("tls", helm, config) else {
+        return;
+    };
+    let (ok, out, err) = env.run(&[
+        "install",
+        "demo",
+        &demo_chart(),
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    assert!(env.sim.requests().iter().all(|r| r.status != 401));
 }

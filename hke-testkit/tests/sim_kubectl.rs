@@ -508,3 +508,32 @@ fn kubectl_scale_and_describe() {
         (Some(3), Some("app=web"))
     );
 }
+
+/// Over HTTPS client-go sends the kubeconfig's bearer token: kubectl works with the right
+/// token and sees 401 with a wrong one.
+#[test]
+fn kubectl_over_https_with_tokens() {
+    let Some(env) = Env::new(
+        "tls",
+        Config {
+            tokens: Some(vec!["t0k3n".into()]),
+            tls: true,
+            ..Config::default()
+        },
+    ) else {
+        return;
+    };
+    assert!(env.sim.url().starts_with("https://127.0.0.1:"));
+    std::fs::write(env.dir.join("cm.yaml"), CM).unwrap();
+    let (ok, out, err) = env.run(&["apply", "-f", "cm.yaml"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "configmap/demo created\n");
+    let (ok, out, err) = env.run(&["get", "cm", "demo", "-o", "jsonpath={.data.a}"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "1");
+    let kc = std::fs::read_to_string(env.dir.join("kubeconfig")).unwrap();
+    std::fs::write(env.dir.join("kubeconfig"), kc.replace("t0k3n", "wrong")).unwrap();
+    let (ok, _, err) = env.run(&["get", "cm", "demo"]);
+    assert!(!ok);
+    assert!(err.contains("You must be logged in to the server"), "{err}");
+}

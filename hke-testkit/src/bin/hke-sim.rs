@@ -1,7 +1,7 @@
 //! `hke-sim`: runs the hke Kubernetes API simulator on 127.0.0.1 until interrupted and
 //! prints (or writes) a kubeconfig for it.
 //!
-//! Usage: `hke-sim [--port N] [--token T]... [--kubeconfig PATH] [--no-controllers]
+//! Usage: `hke-sim [--port N] [--token T]... [--kubeconfig PATH] [--tls] [--no-controllers]
 //! [--error-rate F] [--error-codes C,C...] [--drop-rate F] [--latency-ms N]`
 
 use std::path::PathBuf;
@@ -11,7 +11,7 @@ use hke_testkit::sim::{Config, Faults, Simulator};
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: hke-sim [--port N] [--token T]... [--kubeconfig PATH] [--no-controllers] \
+        "usage: hke-sim [--port N] [--token T]... [--kubeconfig PATH] [--tls] [--no-controllers] \
          [--error-rate F] [--error-codes C,C...] [--drop-rate F] [--latency-ms N]"
     );
     ExitCode::from(2)
@@ -22,11 +22,16 @@ fn main() -> ExitCode {
     let mut tokens: Vec<String> = Vec::new();
     let mut kubeconfig: Option<PathBuf> = None;
     let mut no_controllers = false;
+    let mut tls = false;
     let mut faults = Faults::default();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "--no-controllers" {
             no_controllers = true;
+            continue;
+        }
+        if a == "--tls" {
+            tls = true;
             continue;
         }
         match (a.as_str(), args.next()) {
@@ -77,6 +82,7 @@ fn main() -> ExitCode {
         tokens: (!tokens.is_empty()).then_some(tokens),
         no_controllers,
         faults,
+        tls,
     };
     let sim = match Simulator::start_on(&format!("127.0.0.1:{port}"), config) {
         Ok(s) => s,

@@ -2,7 +2,6 @@
 //! per connection, `Connection: close`), with explicit size limits.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 
 /// Largest accepted request head (request line plus headers).
 pub const MAX_HEAD: usize = 64 * 1024;
@@ -75,7 +74,7 @@ fn bad(msg: &str) -> io::Error {
 }
 
 /// Reads one request from the stream.
-pub fn read_request(stream: &TcpStream) -> io::Result<Request> {
+pub fn read_request<R: Read>(stream: R) -> io::Result<Request> {
     let mut reader = BufReader::new(stream);
     let mut head_len = 0usize;
     let mut line = String::new();
@@ -152,7 +151,7 @@ pub fn read_request(stream: &TcpStream) -> io::Result<Request> {
 
 /// Writes a complete response and closes the exchange.
 pub fn write_response(
-    mut stream: &TcpStream,
+    mut stream: impl Write,
     code: u16,
     content_type: &str,
     body: &[u8],
@@ -191,7 +190,7 @@ pub fn write_response(
 }
 
 /// Starts a `200 OK` chunked response (for watch streams).
-pub fn write_chunked_head(mut stream: &TcpStream, content_type: &str) -> io::Result<()> {
+pub fn write_chunked_head(mut stream: impl Write, content_type: &str) -> io::Result<()> {
     let head = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
     );
@@ -200,7 +199,7 @@ pub fn write_chunked_head(mut stream: &TcpStream, content_type: &str) -> io::Res
 }
 
 /// Writes one chunk (empty data is skipped: an empty chunk would end the body).
-pub fn write_chunk(mut stream: &TcpStream, data: &[u8]) -> io::Result<()> {
+pub fn write_chunk(mut stream: impl Write, data: &[u8]) -> io::Result<()> {
     if data.is_empty() {
         return Ok(());
     }
@@ -211,7 +210,7 @@ pub fn write_chunk(mut stream: &TcpStream, data: &[u8]) -> io::Result<()> {
 }
 
 /// Ends a chunked response.
-pub fn finish_chunked(mut stream: &TcpStream) -> io::Result<()> {
+pub fn finish_chunked(mut stream: impl Write) -> io::Result<()> {
     stream.write_all(b"0\r\n\r\n")?;
     stream.flush()
 }

@@ -16,7 +16,7 @@ pub mod resources;
 pub mod store;
 pub mod table;
 
-use std::io;
+use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,6 +39,37 @@ pub struct Config {
     pub no_controllers: bool,
     /// Fault injection (none by default).
     pub faults: Faults,
+    /// Serve HTTPS with a fresh self-signed certificate for `127.0.0.1` and `localhost`
+    /// (the kubeconfig carries it as `certificate-authority-data`). client-go sends bearer
+    /// tokens only over TLS, so this is how token auth is tested with kubectl and helm.
+    pub tls: bool,
+}
+
+/// The TLS side of an HTTPS simulator.
+struct Tls {
+    config: Arc<rustls::ServerConfig>,
+    /// The certificate, PEM.
+    cert_pem: String,
+}
+
+fn make_tls() -> io::Result<Tls> {
+    let err = |e: &dyn std::fmt::Display| io::Error::other(format!("tls setup: {e}"));
+    let ck =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+            .map_err(|e| err(&e))?;
+    let key = rustls::pki_types::PrivatePkcs8KeyDer::from(ck.key_pair.serialize_der());
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| err(&e))?
+    .with_no_client_auth()
+    .with_single_cert(vec![ck.cert.der().clone()], key.into())
+    .map_err(|e| err(&e))?;
+    Ok(Tls {
+        config: Arc::new(config),
+        cert_pem: ck.cert.pem(),
+    })
 }
 
 /// Injected faults: a fraction of API requests fail, and every request can be delayed.
@@ -89,6 +120,7 @@ pub struct LoggedRequest {
 
 struct Shared {
     config: Config,
+    tls: Option<Tls>,
     /// Requests seen so far (drives fault injection).
     counter: std::sync::atomic::AtomicU64,
     store: Mutex<Store>,
@@ -130,8 +162,10 @@ impl Simulator {
             ));
         }
         listener.set_nonblocking(true)?;
+        let tls = if config.tls { Some(make_tls()?) } else { None };
         let shared = Arc::new(Shared {
             config,
+            tls,
             counter: std::sync::atomic::AtomicU64::new(0),
             store: Mutex::new(Store::new()),
             log: Mutex::new(Vec::new()),
@@ -159,9 +193,19 @@ impl Simulator {
         })
     }
 
-    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    /// Base URL, e.g. `http://127.0.0.1:41234` (`https://` with [`Config::tls`]).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.shared.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The server certificate (PEM) of an HTTPS simulator.
+    pub fn certificate_pem(&self) -> Option<String> {
+        self.shared.tls.as_ref().map(|t| t.cert_pem.clone())
     }
 
     /// The bound address.
@@ -179,8 +223,17 @@ impl Simulator {
             .and_then(|t| t.first())
             .map(|t| format!("\n    token: {}", serde_json::Value::String(t.clone())))
             .unwrap_or_default();
+        let ca = self
+            .certificate_pem()
+            .map(|pem| {
+                format!(
+                    "\n    certificate-authority-data: {}",
+                    data_encoding::BASE64.encode(pem.as_bytes())
+                )
+            })
+            .unwrap_or_default();
         format!(
-            "apiVersion: v1\nkind: Config\nclusters:\n- name: hke-sim\n  cluster:\n    server: {}\ncontexts:\n- name: hke-sim\n  context:\n    cluster: hke-sim\n    user: hke-sim\n    namespace: default\ncurrent-context: hke-sim\nusers:\n- name: hke-sim\n  user:{}\n",
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: hke-sim\n  cluster:\n    server: {}{ca}\ncontexts:\n- name: hke-sim\n  context:\n    cluster: hke-sim\n    user: hke-sim\n    namespace: default\ncurrent-context: hke-sim\nusers:\n- name: hke-sim\n  user:{}\n",
             self.url(),
             if token.is_empty() { " {}" } else { &token }
         )
@@ -337,27 +390,43 @@ fn pod_log(req: &Request, shared: &Shared) -> Option<Result<String, ApiError>> {
     }))
 }
 
-fn serve(stream: TcpStream, shared: &Shared) {
+fn serve(mut stream: TcpStream, shared: &Shared) {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
     let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
-    let req = match http::read_request(&stream) {
+    match &shared.tls {
+        Some(tls) => {
+            let Ok(conn) = rustls::ServerConnection::new(Arc::clone(&tls.config)) else {
+                return;
+            };
+            let mut s = rustls::StreamOwned::new(conn, stream);
+            serve_conn(&mut s, shared);
+            s.conn.send_close_notify();
+            let _ = s.flush();
+        }
+        None => serve_conn(&mut stream, shared),
+    }
+}
+
+fn serve_conn<S: Read + Write>(stream: &mut S, shared: &Shared) {
+    let req = match http::read_request(&mut *stream) {
         Ok(r) => r,
         Err(e) => {
             let body = status_body(&ApiError::bad_request(&e.to_string()));
-            let _ = http::write_response(&stream, 400, "application/json", &body);
+            let _ = http::write_response(&mut *stream, 400, "application/json", &body);
             return;
         }
     };
     match injected_fault(&req, shared) {
         Some(Fault::Error(e)) => {
             log_request(shared, &req, e.code);
-            let _ = http::write_response(&stream, e.code, "application/json", &status_body(&e));
+            let _ =
+                http::write_response(&mut *stream, e.code, "application/json", &status_body(&e));
             return;
         }
         Some(Fault::Drop) => {
+            // the connection closes when it is dropped, without an answer
             log_request(shared, &req, 0);
-            let _ = stream.shutdown(std::net::Shutdown::Both);
             return;
         }
         None => {}
@@ -368,18 +437,23 @@ fn serve(stream: TcpStream, shared: &Shared) {
             Err(e) => (e.code, "application/json", status_body(&e)),
         };
         log_request(shared, &req, code);
-        let _ = http::write_response(&stream, code, ct, &body);
+        let _ = http::write_response(&mut *stream, code, ct, &body);
         return;
     }
     if req.method == "GET" && matches!(req.param("watch").as_deref(), Some("1" | "true")) {
         match watch_spec(&req, shared) {
             Ok(spec) => {
                 log_request(shared, &req, 200);
-                watch_stream(&stream, spec, shared);
+                watch_stream(stream, spec, shared);
             }
             Err(e) => {
                 log_request(shared, &req, e.code);
-                let _ = http::write_response(&stream, e.code, "application/json", &status_body(&e));
+                let _ = http::write_response(
+                    &mut *stream,
+                    e.code,
+                    "application/json",
+                    &status_body(&e),
+                );
             }
         }
         return;
@@ -389,7 +463,7 @@ fn serve(stream: TcpStream, shared: &Shared) {
         Err(e) => (e.code, status_body(&e)),
     };
     log_request(shared, &req, code);
-    let _ = http::write_response(&stream, code, "application/json", &body);
+    let _ = http::write_response(&mut *stream, code, "application/json", &body);
 }
 
 fn log_request(shared: &Shared, req: &Request, code: u16) {
@@ -533,9 +607,8 @@ fn event_line(spec: &WatchSpec, event: Value, first: &mut bool) -> String {
 
 /// Streams watch events as JSON lines in chunks until the timeout, a write error, an
 /// expired resource version or the simulator's shutdown.
-fn watch_stream(stream: &TcpStream, spec: WatchSpec, shared: &Shared) {
-    let _ = stream.set_read_timeout(None);
-    if http::write_chunked_head(stream, "application/json").is_err() {
+fn watch_stream<S: Write>(stream: &mut S, spec: WatchSpec, shared: &Shared) {
+    if http::write_chunked_head(&mut *stream, "application/json").is_err() {
         return;
     }
     let deadline = std::time::Instant::now() + spec.timeout;
@@ -556,13 +629,13 @@ fn watch_stream(stream: &TcpStream, spec: WatchSpec, shared: &Shared) {
             drop(st);
             for o in items {
                 let line = event_line(&spec, json!({"type": "ADDED", "object": o}), &mut first);
-                if http::write_chunk(stream, line.as_bytes()).is_err() {
+                if http::write_chunk(&mut *stream, line.as_bytes()).is_err() {
                     return;
                 }
             }
             if spec.initial_events {
                 let b = bookmark(&spec.res, rv, true);
-                if http::write_chunk(stream, format!("{b}\n").as_bytes()).is_err() {
+                if http::write_chunk(&mut *stream, format!("{b}\n").as_bytes()).is_err() {
                     return;
                 }
             }
@@ -576,7 +649,7 @@ fn watch_stream(stream: &TcpStream, spec: WatchSpec, shared: &Shared) {
             Ok((events, rv)) => {
                 for e in events {
                     let line = event_line(&spec, e, &mut first);
-                    if http::write_chunk(stream, line.as_bytes()).is_err() {
+                    if http::write_chunk(&mut *stream, line.as_bytes()).is_err() {
                         return;
                     }
                 }
@@ -584,20 +657,20 @@ fn watch_stream(stream: &TcpStream, spec: WatchSpec, shared: &Shared) {
                 if spec.bookmarks && std::time::Instant::now() >= next_bookmark {
                     next_bookmark = std::time::Instant::now() + BOOKMARK_EVERY;
                     let b = bookmark(&spec.res, rv, false);
-                    if http::write_chunk(stream, format!("{b}\n").as_bytes()).is_err() {
+                    if http::write_chunk(&mut *stream, format!("{b}\n").as_bytes()).is_err() {
                         return;
                     }
                 }
             }
             Err(e) => {
                 let line = format!("{}\n", json!({"type": "ERROR", "object": e.to_status()}));
-                let _ = http::write_chunk(stream, line.as_bytes());
+                let _ = http::write_chunk(&mut *stream, line.as_bytes());
                 break;
             }
         }
         std::thread::sleep(WATCH_POLL);
     }
-    let _ = http::finish_chunked(stream);
+    let _ = http::finish_chunked(&mut *stream);
 }
 
 fn status_body(e: &ApiError) -> Vec<u8> {
