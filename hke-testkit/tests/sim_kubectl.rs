@@ -420,6 +420,15 @@ fn kubectl_get_prints_tables() {
     let cols: Vec<&str> = out.split_whitespace().collect();
     assert!(cols[0].starts_with("web-"), "{out}");
     assert_eq!(cols[1..4], ["1/1", "Running", "0"]);
+    let (ok, out, err) = env.run(&["get", "all", "-o", "name"]);
+    assert!(ok, "{err}");
+    let kinds: Vec<&str> = out.lines().filter_map(|l| l.split('/').next()).collect();
+    assert!(
+        kinds.contains(&"pod")
+            && kinds.contains(&"deployment.apps")
+            && kinds.contains(&"replicaset.apps"),
+        "{out}"
+    );
     let (ok, out, err) = env.run(&["get", "ns", "default"]);
     assert!(ok, "{err}");
     assert!(

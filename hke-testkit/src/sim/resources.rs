@@ -230,6 +230,20 @@ pub fn short_names(plural: &str) -> &'static [&'static str] {
         .unwrap_or(&[])
 }
 
+/// Kinds in the `all` category (`kubectl get all`).
+pub const IN_ALL: &[&str] = &[
+    "Pod",
+    "Service",
+    "ReplicationController",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "HorizontalPodAutoscaler",
+];
+
 /// Kinds with a `/scale` subresource.
 pub const SCALABLE: &[&str] = &[
     "Deployment",

@@ -587,10 +587,14 @@ impl Store {
         let gv = rs.first().map(|r| r.api_version()).unwrap_or_default();
         let mut resources = Vec::new();
         for r in rs {
-            resources.push(json!({
+            let mut entry = json!({
                 "name": r.plural, "singularName": r.kind.to_lowercase(), "namespaced": r.namespaced,
                 "kind": r.kind, "verbs": VERBS, "shortNames": r.short_names,
-            }));
+            });
+            if r.crd.is_none() && super::resources::IN_ALL.contains(&r.kind.as_str()) {
+                entry["categories"] = json!(["all"]);
+            }
+            resources.push(entry);
             if has_status_subresource(r) {
                 resources.push(json!({
                     "name": format!("{}/status", r.plural), "singularName": "", "namespaced": r.namespaced,
