@@ -499,8 +499,23 @@ fn kubectl_scale_and_describe() {
         "RollingUpdateStrategy:  25% max unavailable, 25% max surge",
         "Replicas:               3 desired | 3 updated | 3 total | 3 available | 0 unavailable",
         "Available      True    MinimumReplicasAvailable",
+        "ScalingReplicaSet",
+        "Scaled up replica set web-",
+        "from 1 to 3",
     ] {
         assert!(out.contains(want), "{want:?} in\n{out}");
+    }
+    let (ok, out, err) = env.run(&["describe", "pods", "-l", "app=web"]);
+    assert!(ok, "{err}");
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "Successfully assigned default/web-",
+        "Started container web",
+        "Status: Running",
+        "Port: 80/TCP",
+        "Controlled By: ReplicaSet/web-",
+    ] {
+        assert!(flat.contains(want), "{want:?} in\n{out}");
     }
     let (ok, out, _) = env.run(&[
         "get",

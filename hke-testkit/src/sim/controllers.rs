@@ -12,6 +12,9 @@
 //! - Pods become `Running` and `Ready`, or `Succeeded` when `restartPolicy` is `Never` or
 //!   `OnFailure`.
 //! - LoadBalancer Services get an ingress IP; PersistentVolumeClaims become `Bound`.
+//! - Events (core/v1, at most [`MAX_EVENTS`]) as the real controllers and kubelet write
+//!   them: `ScalingReplicaSet`, `SuccessfulCreate`/`SuccessfulDelete` of Pods, Job
+//!   `Completed`/`BackoffLimitExceeded`, Pod `Scheduled`, `Pulled`, `Created`, `Started`.
 //! - About once a second, the garbage collector deletes objects whose owners are all gone
 //!   ([`Store::collect_garbage`]).
 //!   (Cluster IPs are allocated by the store at creation, as the API server does.)
@@ -68,7 +71,13 @@ pub struct Controllers {
     seen: HashMap<String, Instant>,
     lb_ips: u32,
     ticks: u64,
+    /// Events recorded so far (namespace, name), oldest first, at most [`MAX_EVENTS`].
+    events: std::collections::VecDeque<(String, String)>,
+    event_counter: u64,
 }
+
+/// Most Events the controllers keep (older ones are deleted).
+pub const MAX_EVENTS: usize = 1000;
 
 fn s<'a>(v: &'a Value, ptr: &str) -> &'a str {
     v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
@@ -205,6 +214,53 @@ fn pod_for(owner: &Value, api_version: &str, kind: &str, i: i64) -> Value {
 }
 
 impl Controllers {
+    /// Records a core/v1 Event about `obj` (what `kubectl describe` lists).
+    fn event(
+        &mut self,
+        store: &mut Store,
+        obj: &Value,
+        ty: &str,
+        reason: &str,
+        message: &str,
+        component: &str,
+    ) {
+        let Some(res) = store.resource_of("v1", "Event") else {
+            return;
+        };
+        let ns = s(obj, "/metadata/namespace");
+        let ns = if ns.is_empty() { "default" } else { ns };
+        self.event_counter += 1;
+        let name = format!(
+            "{}.{:016x}",
+            s(obj, "/metadata/name"),
+            0x1870_0000_0000_0000u64 + self.event_counter
+        );
+        let now = now_rfc3339();
+        let ev = json!({
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": name, "namespace": ns},
+            "involvedObject": {
+                "apiVersion": obj.get("apiVersion").cloned().unwrap_or(Value::Null),
+                "kind": obj.get("kind").cloned().unwrap_or(Value::Null),
+                "name": s(obj, "/metadata/name"), "namespace": s(obj, "/metadata/namespace"),
+                "uid": s(obj, "/metadata/uid"),
+                "resourceVersion": s(obj, "/metadata/resourceVersion"),
+            },
+            "reason": reason, "message": message, "type": ty,
+            "source": {"component": component},
+            "firstTimestamp": now, "lastTimestamp": now, "count": 1,
+            "reportingComponent": component, "reportingInstance": "",
+        });
+        if store.create(&res, Some(ns), ev, false).is_ok() {
+            self.events.push_back((ns.to_string(), name));
+        }
+        while self.events.len() > MAX_EVENTS {
+            if let Some((ns, n)) = self.events.pop_front() {
+                let _ = store.delete(&res, &ns, &n, false);
+            }
+        }
+    }
+
     fn phase(&mut self, obj: &Value, now: Instant) -> Phase {
         if let Some(r) = annotation(obj, FAIL) {
             return Phase::Failed(r.to_string());
@@ -315,12 +371,38 @@ impl Controllers {
                     },
                     "spec": {"replicas": desired, "selector": selector, "template": t},
                 });
-                let _ = store.create(&rsres, Some(ns), rs, false);
+                if store.create(&rsres, Some(ns), rs, false).is_ok() {
+                    let msg = format!("Scaled up replica set {rs_name} from 0 to {desired}");
+                    self.event(
+                        store,
+                        &d,
+                        "Normal",
+                        "ScalingReplicaSet",
+                        &msg,
+                        "deployment-controller",
+                    );
+                }
             }
             for rs in &owned {
                 let n = s(rs, "/metadata/name");
                 let want = if n == rs_name { desired } else { 0 };
-                let _ = store.set_spec_field(&rsres, ns, n, "replicas", json!(want));
+                let had = int(rs, "/spec/replicas", 1);
+                if had != want
+                    && store
+                        .set_spec_field(&rsres, ns, n, "replicas", json!(want))
+                        .is_ok()
+                {
+                    let dir = if want > had { "up" } else { "down" };
+                    let msg = format!("Scaled {dir} replica set {n} from {had} to {want}");
+                    self.event(
+                        store,
+                        &d,
+                        "Normal",
+                        "ScalingReplicaSet",
+                        &msg,
+                        "deployment-controller",
+                    );
+                }
             }
             // status from the ReplicaSets as they stand
             let (mut replicas, mut ready, mut available, mut updated) = (0, 0, 0, 0);
@@ -427,7 +509,7 @@ impl Controllers {
                 continue;
             };
             for o in store.objects_of(&res) {
-                let (ns, uid) = (s(&o, "/metadata/namespace"), s(&o, "/metadata/uid"));
+                let uid = s(&o, "/metadata/uid");
                 let want = match kind {
                     "DaemonSet" => 1,
                     "Job" => int(&o, "/spec/completions", 1),
@@ -439,19 +521,46 @@ impl Controllers {
                 let n = have.len() as i64;
                 if n > want && kind != "Job" {
                     for p in have.iter().skip(want as usize) {
-                        delete.push((ns.to_string(), s(p, "/metadata/name").to_string()));
+                        delete.push((o.clone(), s(p, "/metadata/name").to_string()));
                     }
                 }
                 for i in n..want {
-                    create.push((ns.to_string(), pod_for(&o, av, kind, i)));
+                    create.push((o.clone(), pod_for(&o, av, kind, i)));
                 }
             }
         }
-        for (ns, pod) in create {
-            let _ = store.create(&pods, Some(&ns), pod, false);
+        for (owner, pod) in create {
+            let ns = s(&owner, "/metadata/namespace");
+            if let Ok(p) = store.create(&pods, Some(ns), pod, false) {
+                let (kind, pname) = (s(&owner, "/kind"), s(&p, "/metadata/name"));
+                let (msg, component) = match kind {
+                    "StatefulSet" => (
+                        format!(
+                            "create Pod {pname} in StatefulSet {} successful",
+                            s(&owner, "/metadata/name")
+                        ),
+                        "statefulset-controller",
+                    ),
+                    "Job" => (format!("Created pod: {pname}"), "job-controller"),
+                    "DaemonSet" => (format!("Created pod: {pname}"), "daemonset-controller"),
+                    _ => (format!("Created pod: {pname}"), "replicaset-controller"),
+                };
+                self.event(store, &owner, "Normal", "SuccessfulCreate", &msg, component);
+            }
         }
-        for (ns, name) in delete {
-            let _ = store.delete(&pods, &ns, &name, false);
+        for (owner, name) in delete {
+            let ns = s(&owner, "/metadata/namespace");
+            if store.delete(&pods, ns, &name, false).is_ok() {
+                let msg = format!("Deleted pod: {name}");
+                self.event(
+                    store,
+                    &owner,
+                    "Normal",
+                    "SuccessfulDelete",
+                    &msg,
+                    "replicaset-controller",
+                );
+            }
         }
     }
 
@@ -598,7 +707,43 @@ impl Controllers {
                     })
                 }
             };
-            let _ = store.set_status(&res, ns, name, st);
+            let was_done = o
+                .pointer("/status/conditions")
+                .and_then(Value::as_array)
+                .is_some_and(|c| {
+                    c.iter()
+                        .any(|x| x["type"] == "Complete" || x["type"] == "Failed")
+                });
+            let done = st
+                .get("conditions")
+                .and_then(Value::as_array)
+                .and_then(|c| {
+                    c.iter()
+                        .find(|x| x["type"] == "Complete" || x["type"] == "Failed")
+                })
+                .and_then(|x| x["type"].as_str())
+                .map(str::to_string);
+            if store.set_status(&res, ns, name, st).is_ok() && !was_done {
+                match done.as_deref() {
+                    Some("Complete") => self.event(
+                        store,
+                        &o,
+                        "Normal",
+                        "Completed",
+                        "Job completed",
+                        "job-controller",
+                    ),
+                    Some(_) => self.event(
+                        store,
+                        &o,
+                        "Warning",
+                        "BackoffLimitExceeded",
+                        "Job has reached the specified backoff limit",
+                        "job-controller",
+                    ),
+                    None => {}
+                }
+            }
         }
     }
 
@@ -613,6 +758,10 @@ impl Controllers {
                 .cloned()
                 .unwrap_or_else(|| json!(now_rfc3339()));
             let restart = s(&o, "/spec/restartPolicy");
+            let uid = s(&o, "/metadata/uid");
+            // a pod IP per pod, from the uid's counter
+            let n = u64::from_str_radix(uid.rsplit('-').next().unwrap_or("0"), 16).unwrap_or(0);
+            let pod_ip = format!("10.244.{}.{}", (n / 250) % 250, n % 250 + 1);
             let runs_to_completion = restart == "Never" || restart == "OnFailure";
             let containers: Vec<(String, String)> = o
                 .pointer("/spec/containers")
@@ -627,7 +776,9 @@ impl Controllers {
                 containers
                     .iter()
                     .map(|(n, image)| {
+                        let id = template_hash(&json!([uid, n]));
                         json!({"name": n, "image": image, "imageID": "", "ready": ready,
+                               "containerID": format!("containerd://{id}"),
                                "restartCount": 0, "started": ready, "state": state})
                     })
                     .collect()
@@ -645,8 +796,9 @@ impl Controllers {
             };
             let base = |phase: &str, conds: Vec<Value>, cs: Value| {
                 json!({"phase": phase, "conditions": conds, "containerStatuses": cs,
-                       "hostIP": "10.244.0.1", "podIP": "10.244.0.100", "qosClass": "BestEffort",
-                       "startTime": start})
+                       "hostIP": "10.244.0.1", "hostIPs": [{"ip": "10.244.0.1"}],
+                       "podIP": pod_ip, "podIPs": [{"ip": pod_ip}],
+                       "qosClass": "BestEffort", "startTime": start})
             };
             let st = match self.phase(&o, now) {
                 Phase::Pending => {
@@ -704,7 +856,24 @@ impl Controllers {
             if old_phase == "Succeeded" || old_phase == "Failed" {
                 continue;
             }
-            let _ = store.set_status(&res, ns, name, st);
+            let new_phase = st["phase"].as_str().unwrap_or("").to_string();
+            if store.set_status(&res, ns, name, st).is_err() || new_phase == old_phase {
+                continue;
+            }
+            if old_phase.is_empty() {
+                let msg = format!("Successfully assigned {ns}/{name} to hke-sim-node");
+                self.event(store, &o, "Normal", "Scheduled", &msg, "default-scheduler");
+            }
+            if new_phase != "Pending" {
+                for (cname, image) in &containers {
+                    let pulled = format!("Container image \"{image}\" already present on machine");
+                    self.event(store, &o, "Normal", "Pulled", &pulled, "kubelet");
+                    let created = format!("Created container: {cname}");
+                    self.event(store, &o, "Normal", "Created", &created, "kubelet");
+                    let started = format!("Started container {cname}");
+                    self.event(store, &o, "Normal", "Started", &started, "kubelet");
+                }
+            }
         }
     }
 

@@ -386,7 +386,10 @@ impl Store {
                 default("completions", json!(1));
                 default("parallelism", json!(1));
             }
-            ("", "Pod") => default("restartPolicy", json!("Always")),
+            ("", "Pod") => {
+                default("restartPolicy", json!("Always"));
+                default_container_ports(spec);
+            }
             ("", "Service") => {
                 default("type", json!("ClusterIP"));
                 default("sessionAffinity", json!("None"));
@@ -1363,6 +1366,22 @@ fn default_strategy(spec: &mut Map<String, Value>, field: &str, rolling: &[(&str
         let ru = obj_map(st.entry("rollingUpdate").or_insert_with(|| json!({})));
         for (k, v) in rolling {
             ru.entry(k.to_string()).or_insert_with(|| v.clone());
+        }
+    }
+}
+
+/// Container ports default to `protocol: TCP`.
+fn default_container_ports(spec: &mut Map<String, Value>) {
+    for key in ["containers", "initContainers"] {
+        let Some(cs) = spec.get_mut(key).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for c in cs {
+            if let Some(ports) = c.get_mut("ports").and_then(Value::as_array_mut) {
+                for p in ports.iter_mut().filter_map(Value::as_object_mut) {
+                    p.entry("protocol").or_insert_with(|| json!("TCP"));
+                }
+            }
         }
     }
 }
