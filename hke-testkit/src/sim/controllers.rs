@@ -23,8 +23,8 @@
 //!   Jobs (one pod per completion) get Pods from their template, owned by them (controller
 //!   ownerReference), at most [`MAX_PODS`] each; extra ones are deleted on scale-down.
 //!
-//! Behaviour annotations on an object (Deployments copy theirs to their ReplicaSets,
-//! workloads to their Pods): [`FAIL`], [`STALL`], [`READY_AFTER`]; [`LOGS`] is what the
+//! Behaviour annotations on an object or its pod template (Deployments copy theirs to
+//! their ReplicaSets, workloads to their Pods): [`FAIL`], [`STALL`], [`READY_AFTER`]; [`LOGS`] is what the
 //! pod log endpoint serves. Workload status follows the workload's own annotations, not
 //! its Pods.
 
@@ -91,6 +91,16 @@ fn annotation<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.pointer("/metadata/annotations")
         .and_then(|a| a.get(key))
         .and_then(Value::as_str)
+}
+
+/// A behaviour annotation of a workload: on the object, else on its pod template (so
+/// the workload and its Pods agree).
+fn behaviour<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    annotation(v, key).or_else(|| {
+        v.pointer("/spec/template/metadata/annotations")
+            .and_then(|a| a.get(key))
+            .and_then(Value::as_str)
+    })
 }
 
 /// Drops zero counts (Kubernetes omits `omitempty` int32 fields that are 0).
@@ -262,15 +272,15 @@ impl Controllers {
     }
 
     fn phase(&mut self, obj: &Value, now: Instant) -> Phase {
-        if let Some(r) = annotation(obj, FAIL) {
+        if let Some(r) = behaviour(obj, FAIL) {
             return Phase::Failed(r.to_string());
         }
-        if annotation(obj, STALL) == Some("true") {
+        if behaviour(obj, STALL) == Some("true") {
             return Phase::Pending;
         }
         let uid = s(obj, "/metadata/uid").to_string();
         let first = *self.seen.entry(uid).or_insert(now);
-        let after = annotation(obj, READY_AFTER)
+        let after = behaviour(obj, READY_AFTER)
             .and_then(|n| n.trim().parse::<f64>().ok())
             .filter(|n| n.is_finite() && *n >= 0.0)
             .map(|n| Duration::from_secs_f64(n.min(86_400.0)))
@@ -356,7 +366,7 @@ impl Controllers {
                     json!(revision.to_string()),
                 );
                 for k in BEHAVIOUR {
-                    if let Some(v) = annotation(&d, k) {
+                    if let Some(v) = behaviour(&d, k) {
                         annotations.insert((*k).into(), json!(v));
                     }
                 }
@@ -414,7 +424,7 @@ impl Controllers {
                     updated = int(rs, "/status/replicas", 0);
                 }
             }
-            let failed = annotation(&d, FAIL).is_some();
+            let failed = behaviour(&d, FAIL).is_some();
             let complete =
                 updated == desired && replicas == desired && available == desired && !failed;
             let avail_cond = if available >= desired && !failed {
@@ -945,5 +955,36 @@ mod tests {
         );
         let rs = store.resource_of("apps/v1", "ReplicaSet").unwrap();
         assert_eq!(store.objects_of(&rs).len(), 1);
+        let pods = store.resource_of("v1", "Pod").unwrap();
+        assert_eq!(store.objects_of(&pods).len(), 2);
+    }
+
+    #[test]
+    fn template_annotations_fail_the_workload_and_its_pods() {
+        let mut store = Store::new();
+        let j = store.resource_of("batch/v1", "Job").unwrap();
+        let obj = json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j"},
+            "spec": {"template": {"metadata": {"annotations": {FAIL: "boom"}},
+                     "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "x"}]}}}});
+        store.create(&j, Some("default"), obj, false).unwrap();
+        let mut c = Controllers::default();
+        for _ in 0..3 {
+            c.tick(&mut store);
+        }
+        let got = store.get(&j, "default", "j").unwrap();
+        assert_eq!(got["status"]["conditions"][1]["type"], "Failed", "{got:#}");
+        let pods = store.resource_of("v1", "Pod").unwrap();
+        let p = &store.objects_of(&pods)[0];
+        assert_eq!(p["status"]["phase"], "Failed");
+        let events = store.resource_of("v1", "Event").unwrap();
+        let reasons: Vec<String> = store
+            .objects_of(&events)
+            .iter()
+            .filter_map(|e| e["reason"].as_str().map(str::to_string))
+            .collect();
+        assert!(
+            reasons.contains(&"BackoffLimitExceeded".to_string()),
+            "{reasons:?}"
+        );
     }
 }
