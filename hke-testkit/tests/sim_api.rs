@@ -723,3 +723,20 @@ fn watch_bookmarks_when_allowed() {
         "{events:#?}"
     );
 }
+
+#[test]
+fn direct_store_access_for_tests() {
+    let sim = Simulator::start(Config {
+        no_controllers: true,
+        ..Config::default()
+    })
+    .unwrap();
+    let cm: Value = serde_json::from_str(CM).unwrap();
+    let created = sim.create(cm.clone()).unwrap();
+    assert_eq!(created["metadata"]["namespace"], "default");
+    assert_eq!(sim.create(cm).unwrap_err().code, 409);
+    assert_eq!(sim.objects("v1", "ConfigMap").len(), 1);
+    let bad = json!({"apiVersion": "nope/v1", "kind": "X", "metadata": {"name": "x"}});
+    assert_eq!(sim.create(bad).unwrap_err().code, 400);
+    assert!(sim.requests().is_empty());
+}

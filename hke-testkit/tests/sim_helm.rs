@@ -260,3 +260,31 @@ fn helm3_over_https_with_a_token() {
     assert!(out.contains("STATUS: deployed"), "{out}");
     assert!(env.sim.requests().iter().all(|r| r.status != 401));
 }
+
+#[test]
+fn helm4_test_logs_and_uninstall_wait() {
+    let Some(helm) = hke_testkit::helm4() else {
+        return;
+    };
+    let Some(env) = Env::with("helm4-test", helm) else {
+        return;
+    };
+    let chart = env.dir.join("tested");
+    for (p, text) in TEST_CHART {
+        let path = chart.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let chart = chart.to_string_lossy().into_owned();
+    let (ok, _, err) = env.run(&["install", "t", &chart, "--wait", "--timeout", "30s"]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = env.run(&["test", "t", "--logs", "--timeout", "30s"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("connecting to t-cm\nall good"), "{out}");
+    let (ok, _, err) = env.run(&["uninstall", "t", "--wait", "--timeout", "30s"]);
+    assert!(ok, "{err}");
+    assert!(env
+        .sim
+        .object("v1", "ConfigMap", "default", "t-cm")
+        .is_none());
+}

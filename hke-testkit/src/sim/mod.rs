@@ -261,6 +261,37 @@ impl Simulator {
         lock(&self.shared.store).find(api_version, kind, namespace, name)
     }
 
+    /// Creates an object directly in the store (no HTTP, no request log), as a POST would:
+    /// the kind is found by `apiVersion` and `kind`, the namespace from
+    /// `metadata.namespace` (default `default`).
+    pub fn create(&self, obj: Value) -> Result<Value, ApiError> {
+        let av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+        let mut st = lock(&self.shared.store);
+        let res = st.resource_of(av, kind).ok_or_else(|| {
+            ApiError::bad_request(&format!("no kind {kind:?} is served in {av:?}"))
+        })?;
+        let ns = obj
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("default")
+            .to_string();
+        st.create(
+            &res,
+            Some(ns.as_str()).filter(|_| res.namespaced),
+            obj,
+            false,
+        )
+    }
+
+    /// Every stored object of a kind (`api_version` as in objects), all namespaces.
+    pub fn objects(&self, api_version: &str, kind: &str) -> Vec<Value> {
+        let st = lock(&self.shared.store);
+        st.resource_of(api_version, kind)
+            .map(|r| st.objects_of(&r))
+            .unwrap_or_default()
+    }
+
     /// Stops the server and waits for the accept loop to end.
     pub fn shutdown(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
