@@ -1,12 +1,16 @@
 //! A loopback Kubernetes API server simulator for end-to-end tests.
 //!
-//! [`Simulator::start`] binds `127.0.0.1:0`, serves `/version`, legacy discovery
-//! (`/api`, `/api/v1`, `/apis`, `/apis/G/V`) for the built-in kinds of
-//! [`resources::builtin`], and create/get/list/update/merge-patch/delete with Kubernetes'
-//! metadata semantics and `Status` error objects. Every request is recorded in a log that
-//! tests read with [`Simulator::requests`]. The server stops when the handle is dropped.
+//! [`Simulator::start`] binds `127.0.0.1:0` (plain HTTP, or HTTPS with [`Config::tls`])
+//! and serves what kubectl 1.32 and helm 3/4 use: `/version`, legacy discovery for the
+//! built-in kinds of [`resources::builtin`] and for custom resources of created CRDs,
+//! OpenAPI v2/v3 documents ([`openapi`]), create/get/list/update/patch (merge, JSON,
+//! strategic, simplified server-side apply)/delete with Kubernetes' metadata semantics
+//! ([`store`]), watches, `/status` and `/scale` subresources, Tables ([`table`]), pod
+//! logs, and simulated controllers that move workloads to ready ([`controllers`]).
+//! Faults can be injected ([`Faults`]). Every request is recorded in a log that tests read
+//! with [`Simulator::requests`]. The server stops when the handle is dropped.
 //!
-//! See `hke-testkit/README.md` for what the simulator does not do.
+//! See `hke-testkit/README.md` for the details and for what the simulator does not do.
 
 pub mod controllers;
 pub mod http;
