@@ -337,6 +337,15 @@ fn kubectl_crd_serves_its_kind() {
     let (ok, out, err) = env.run(&["get", "wd", "w1", "-o", "jsonpath={.spec.size}"]);
     assert!(ok, "{err}");
     assert_eq!(out, "3");
+    let (ok, out, _) = env.run(&["get", "--raw", "/openapi/v3/apis/example.com/v1"]);
+    assert!(ok);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let schema = &doc["components"]["schemas"]["com.example.v1.Widget"];
+    assert_eq!(schema["x-kubernetes-preserve-unknown-fields"], true);
+    assert_eq!(
+        schema["x-kubernetes-group-version-kind"][0]["kind"],
+        "Widget"
+    );
     let (ok, _, err) = env.run(&["delete", "crd", "widgets.example.com"]);
     assert!(ok, "{err}");
     let (ok, _, err) = env.run(&[

@@ -6,7 +6,8 @@
 //! fields, the `x-kubernetes-patch-strategy` / `x-kubernetes-patch-merge-key` of the fields
 //! that have them (what `kubectl apply` computes strategic merge patches from) and
 //! `x-kubernetes-group-version-kind` on kinds. Scalars carry no type, so the documents are
-//! permissive. Kinds outside the table get a bare `type: object` schema.
+//! permissive. Custom resources get their CRD version's `openAPIV3Schema`, or a bare
+//! `type: object` schema.
 //!
 //! Paths list the usual operations per resource; every `PATCH`, `PUT` and `POST` declares
 //! the `fieldValidation` query parameter, which is how kubectl and helm decide that the
@@ -54,11 +55,15 @@ fn schemas(rs: &[&Resource], v3: bool) -> (Map<String, Value>, Vec<String>) {
             Some(n) => n,
             None => {
                 let n = fallback_name(r);
-                out.insert(
-                    n.clone(),
-                    json!({"type": "object", "x-kubernetes-group-version-kind": [gvk(r)],
-                           "x-kubernetes-preserve-unknown-fields": true}),
-                );
+                let mut schema = match &r.schema {
+                    // a CRD's own schema
+                    Some(s) if s.is_object() => s.clone(),
+                    _ => json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true}),
+                };
+                if let Some(m) = schema.as_object_mut() {
+                    m.insert("x-kubernetes-group-version-kind".into(), json!([gvk(r)]));
+                }
+                out.insert(n.clone(), schema);
                 n
             }
         };

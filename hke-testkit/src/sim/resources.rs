@@ -19,6 +19,8 @@ pub struct Resource {
     pub short_names: Vec<String>,
     /// The CustomResourceDefinition serving it (`None` for built-in kinds).
     pub crd: Option<String>,
+    /// The CRD's `openAPIV3Schema` for this version, if it has one.
+    pub schema: Option<serde_json::Value>,
 }
 
 impl Resource {
@@ -188,6 +190,7 @@ pub fn builtin() -> Vec<Resource> {
             namespaced: n,
             short_names: short_names(p).iter().map(|s| s.to_string()).collect(),
             crd: None,
+            schema: None,
         })
         .collect()
 }

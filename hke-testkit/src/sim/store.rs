@@ -1452,10 +1452,11 @@ fn crd_resources(obj: &Value, name: &str) -> Result<Vec<Resource>, String> {
     Ok(versions
         .iter()
         .filter(|v| v["served"] == true)
-        .filter_map(|v| v.get("name").and_then(Value::as_str))
-        .map(|v| Resource {
+        .filter_map(|v| Some((v.get("name").and_then(Value::as_str)?, v)))
+        .map(|(version, v)| Resource {
             group: group.to_string(),
-            version: v.to_string(),
+            version: version.to_string(),
+            schema: v.pointer("/schema/openAPIV3Schema").cloned(),
             kind: kind.to_string(),
             plural: plural.to_string(),
             namespaced,
@@ -1820,5 +1821,35 @@ mod tests {
         let t = now_rfc3339();
         assert_eq!(t.len(), 20);
         assert!(t.ends_with('Z'));
+    }
+}
+
+#[cfg(test)]
+mod crd_tests {
+    use super::*;
+
+    #[test]
+    fn deleting_a_crd_stops_serving_its_kind() {
+        let mut st = Store::new();
+        let crd = st
+            .resource_of("apiextensions.k8s.io/v1", "CustomResourceDefinition")
+            .unwrap();
+        let obj = json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "widgets.example.com"},
+            "spec": {"group": "example.com", "scope": "Namespaced",
+                     "names": {"plural": "widgets", "kind": "Widget"},
+                     "versions": [{"name": "v1", "served": true, "storage": true,
+                                   "schema": {"openAPIV3Schema": {"type": "object"}}}]}});
+        st.create(&crd, None, obj, false).unwrap();
+        assert!(st.resource("example.com", "v1", "widgets").is_ok());
+        st.delete_with(
+            &crd,
+            "",
+            "widgets.example.com",
+            false,
+            Propagation::Background,
+        )
+        .unwrap();
+        assert!(st.resource("example.com", "v1", "widgets").is_err());
     }
 }
