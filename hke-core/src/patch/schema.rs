@@ -294,6 +294,114 @@ impl PatchSchema {
         v
     }
 
+    /// The built-in struct types reachable from `kinds` (keys as in
+    /// [`PatchSchema::builtin_kinds`], e.g. `apps/v1/Deployment`) as OpenAPI schema
+    /// objects keyed by their OpenAPI names (`io.k8s.api.apps.v1.Deployment`), the shape
+    /// an API server publishes: `type: object` with `properties`, references to other
+    /// types (`#/components/schemas/...` wrapped in `allOf` when `v3`, else
+    /// `#/definitions/...`), `x-kubernetes-patch-strategy` / `x-kubernetes-patch-merge-key`
+    /// on the fields that have them, and `x-kubernetes-group-version-kind` on kinds.
+    /// Scalars carry no `type` (the table does not know them). Unknown kinds are skipped.
+    pub fn builtin_openapi_schemas(kinds: &[String], v3: bool) -> serde_json::Map<String, Value> {
+        let mut out = serde_json::Map::new();
+        let Some(table) = builtin_table() else {
+            return out;
+        };
+        let mut gvks: HashMap<usize, Vec<Value>> = HashMap::new();
+        for (key, &ty) in &table.kinds {
+            let mut parts = key.rsplitn(3, '/');
+            let (kind, version, group) = (
+                parts.next().unwrap_or(""),
+                parts.next().unwrap_or(""),
+                parts.next().unwrap_or(""),
+            );
+            gvks.entry(ty).or_default().push(serde_json::json!({
+                "group": group, "kind": kind, "version": version,
+            }));
+        }
+        for v in gvks.values_mut() {
+            v.sort_by_key(|g| g.to_string());
+        }
+        let reference = |ty: usize| -> Value {
+            let name = table.types.get(ty).map(|t| t.name.as_str()).unwrap_or("");
+            if v3 {
+                serde_json::json!({"allOf": [{"$ref": format!("#/components/schemas/{name}")}]})
+            } else {
+                serde_json::json!({"$ref": format!("#/definitions/{name}")})
+            }
+        };
+        fn render(d: &Desc, reference: &dyn Fn(usize) -> Value, todo: &mut Vec<usize>) -> Value {
+            match d {
+                Desc::Scalar | Desc::Any => Value::Object(serde_json::Map::new()),
+                Desc::Struct { ty, .. } => {
+                    todo.push(*ty);
+                    reference(*ty)
+                }
+                Desc::List(e) => {
+                    serde_json::json!({"type": "array", "items": render(e, reference, todo)})
+                }
+                Desc::Map(e) => {
+                    serde_json::json!({"type": "object", "additionalProperties": render(e, reference, todo)})
+                }
+            }
+        }
+        let mut todo: Vec<usize> = kinds
+            .iter()
+            .filter_map(|k| table.kinds.get(k).copied())
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        // bounded: each type is rendered once
+        while let Some(ty) = todo.pop() {
+            if !seen.insert(ty) {
+                continue;
+            }
+            let Some(t) = table.types.get(ty) else {
+                continue;
+            };
+            let mut props = serde_json::Map::new();
+            for f in &t.fields {
+                let mut p = render(&f.desc, &reference, &mut todo);
+                if let Value::Object(m) = &mut p {
+                    if !f.strategy.is_empty() {
+                        m.insert(
+                            "x-kubernetes-patch-strategy".into(),
+                            f.strategy.clone().into(),
+                        );
+                    }
+                    if !f.merge_key.is_empty() {
+                        m.insert(
+                            "x-kubernetes-patch-merge-key".into(),
+                            f.merge_key.clone().into(),
+                        );
+                    }
+                }
+                props.insert(f.name.clone(), p);
+            }
+            let mut s = serde_json::json!({"type": "object", "properties": props});
+            if let (Some(g), Value::Object(m)) = (gvks.get(&ty), &mut s) {
+                m.insert(
+                    "x-kubernetes-group-version-kind".into(),
+                    Value::Array(g.clone()),
+                );
+            }
+            out.insert(t.name.clone(), s);
+        }
+        out
+    }
+
+    /// Fields of `doc` that the schema's struct types do not declare, as a server's strict
+    /// decoding reports them (`spec.template.spec.containers[0].imagePullPolicyy`), in
+    /// document order, at most `limit`. Matching is exact (case-sensitive). Struct types
+    /// without fields (`RawExtension`, `JSON`, `FieldsV1`) take anything; lenient
+    /// (OpenAPI-derived) schemas report nothing.
+    pub fn unknown_fields(&self, doc: &Value, limit: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.table.lenient {
+            walk_unknown(&self.table, &self.root, doc, "", &mut out, limit, 0);
+        }
+        out
+    }
+
     /// The schema of the upstream test types (`shared/conformance/smp/schema.json`), rooted
     /// at `MergeItem` (the type nearly all upstream cases use); see [`PatchSchema::for_kind`]
     /// for the other root.
@@ -382,6 +490,75 @@ impl PatchSchema {
             table: &self.table,
             desc: &self.root,
         }
+    }
+}
+
+fn walk_unknown(
+    table: &Table,
+    desc: &Desc,
+    v: &Value,
+    path: &str,
+    out: &mut Vec<String>,
+    limit: usize,
+    depth: usize,
+) {
+    if out.len() >= limit || depth > MAX_DESC_DEPTH * 4 {
+        return;
+    }
+    match (desc, v) {
+        (Desc::Struct { ty, .. }, Value::Object(m)) => {
+            let Some(t) = table.types.get(*ty) else {
+                return;
+            };
+            if t.fields.is_empty() {
+                return;
+            }
+            for (k, child) in m {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                match t.fields.binary_search_by(|f| f.name.as_str().cmp(k)) {
+                    Ok(i) => {
+                        let d = &t.fields[i].desc;
+                        walk_unknown(table, d, child, &p, out, limit, depth + 1);
+                    }
+                    Err(_) => {
+                        if out.len() < limit {
+                            out.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        (Desc::List(e), Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_unknown(
+                    table,
+                    e,
+                    item,
+                    &format!("{path}[{i}]"),
+                    out,
+                    limit,
+                    depth + 1,
+                );
+            }
+        }
+        (Desc::Map(e), Value::Object(m)) => {
+            for (k, item) in m {
+                walk_unknown(
+                    table,
+                    e,
+                    item,
+                    &format!("{path}[{k}]"),
+                    out,
+                    limit,
+                    depth + 1,
+                );
+            }
+        }
+        _ => {}
     }
 }
 
@@ -703,6 +880,46 @@ fn table_from_openapi_v3(doc: &Value) -> Result<Table, PatchError> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn unknown_fields_are_reported_with_their_paths() {
+        let s = PatchSchema::builtin("apps/v1", "Deployment").unwrap();
+        let d = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "x", "labels": {"a": "b"}},
+            "spec": {"replicas": 1, "foo": 1, "template": {"spec": {"containers": [
+                {"name": "c", "image": "i", "imagePullPolicyy": "Always",
+                 "resources": {"limits": {"cpu": "1"}}}]}}},
+            "status": {}});
+        assert_eq!(
+            s.unknown_fields(&d, 10),
+            [
+                "spec.foo",
+                "spec.template.spec.containers[0].imagePullPolicyy"
+            ]
+        );
+        assert_eq!(s.unknown_fields(&d, 1).len(), 1);
+        assert!(PatchSchema::unknown().unknown_fields(&d, 10).is_empty());
+    }
+
+    #[test]
+    fn builtin_openapi_schemas_round_trip_through_the_v3_reader() {
+        let schemas = PatchSchema::builtin_openapi_schemas(&["apps/v1/Deployment".into()], true);
+        let dep = &schemas["io.k8s.api.apps.v1.Deployment"];
+        assert_eq!(
+            dep["x-kubernetes-group-version-kind"][0]["kind"],
+            "Deployment"
+        );
+        assert!(schemas.contains_key("io.k8s.api.core.v1.Container"));
+        let doc = json!({"components": {"schemas": schemas}});
+        let s = PatchSchema::from_openapi_v3(&doc, "apps/v1", "Deployment")
+            .unwrap()
+            .unwrap();
+        let (spec, _) = s.cursor().lookup_struct("spec").unwrap();
+        let (tmpl, _) = spec.lookup_struct("template").unwrap();
+        let (pod, _) = tmpl.lookup_struct("spec").unwrap();
+        let (_, meta) = pod.lookup_slice("containers").unwrap();
+        assert_eq!((meta.strategy, meta.merge_key), ("merge", "name"));
+    }
 
     #[test]
     fn builtin_table_loads_every_kind() {

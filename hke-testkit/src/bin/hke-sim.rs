@@ -1,15 +1,19 @@
 //! `hke-sim`: runs the hke Kubernetes API simulator on 127.0.0.1 until interrupted and
 //! prints (or writes) a kubeconfig for it.
 //!
-//! Usage: `hke-sim [--port N] [--token T]... [--kubeconfig PATH]`
+//! Usage: `hke-sim [--port N] [--token T]... [--kubeconfig PATH] [--tls] [--no-controllers]
+//! [--error-rate F] [--error-codes C,C...] [--drop-rate F] [--latency-ms N]`
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use hke_testkit::sim::{Config, Simulator};
+use hke_testkit::sim::{Config, Faults, Simulator};
 
 fn usage() -> ExitCode {
-    eprintln!("usage: hke-sim [--port N] [--token T]... [--kubeconfig PATH]");
+    eprintln!(
+        "usage: hke-sim [--port N] [--token T]... [--kubeconfig PATH] [--tls] [--no-controllers] \
+         [--error-rate F] [--error-codes C,C...] [--drop-rate F] [--latency-ms N]"
+    );
     ExitCode::from(2)
 }
 
@@ -17,9 +21,51 @@ fn main() -> ExitCode {
     let mut port = 0u16;
     let mut tokens: Vec<String> = Vec::new();
     let mut kubeconfig: Option<PathBuf> = None;
+    let mut no_controllers = false;
+    let mut tls = false;
+    let mut faults = Faults::default();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
+        if a == "--no-controllers" {
+            no_controllers = true;
+            continue;
+        }
+        if a == "--tls" {
+            tls = true;
+            continue;
+        }
         match (a.as_str(), args.next()) {
+            ("--error-rate", Some(v)) => match v.parse::<f64>() {
+                Ok(f) if (0.0..=1.0).contains(&f) => faults.error_rate = f,
+                _ => {
+                    eprintln!("hke-sim: --error-rate: not a fraction between 0 and 1: {v:?}");
+                    return usage();
+                }
+            },
+            ("--drop-rate", Some(v)) => match v.parse::<f64>() {
+                Ok(f) if (0.0..=1.0).contains(&f) => faults.drop_rate = f,
+                _ => {
+                    eprintln!("hke-sim: --drop-rate: not a fraction between 0 and 1: {v:?}");
+                    return usage();
+                }
+            },
+            ("--error-codes", Some(v)) => {
+                let codes: Result<Vec<u16>, _> = v.split(',').map(|c| c.trim().parse()).collect();
+                match codes {
+                    Ok(c) => faults.error_codes = c,
+                    Err(_) => {
+                        eprintln!("hke-sim: --error-codes: not a list of status codes: {v:?}");
+                        return usage();
+                    }
+                }
+            }
+            ("--latency-ms", Some(v)) => match v.parse::<u64>() {
+                Ok(ms) => faults.latency = std::time::Duration::from_millis(ms),
+                Err(_) => {
+                    eprintln!("hke-sim: --latency-ms: not a number: {v:?}");
+                    return usage();
+                }
+            },
             ("--port", Some(v)) => match v.parse() {
                 Ok(p) => port = p,
                 Err(_) => {
@@ -34,6 +80,9 @@ fn main() -> ExitCode {
     }
     let config = Config {
         tokens: (!tokens.is_empty()).then_some(tokens),
+        no_controllers,
+        faults,
+        tls,
     };
     let sim = match Simulator::start_on(&format!("127.0.0.1:{port}"), config) {
         Ok(s) => s,

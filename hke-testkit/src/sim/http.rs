@@ -2,7 +2,6 @@
 //! per connection, `Connection: close`), with explicit size limits.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 
 /// Largest accepted request head (request line plus headers).
 pub const MAX_HEAD: usize = 64 * 1024;
@@ -75,7 +74,7 @@ fn bad(msg: &str) -> io::Error {
 }
 
 /// Reads one request from the stream.
-pub fn read_request(stream: &TcpStream) -> io::Result<Request> {
+pub fn read_request<R: Read>(stream: R) -> io::Result<Request> {
     let mut reader = BufReader::new(stream);
     let mut head_len = 0usize;
     let mut line = String::new();
@@ -152,7 +151,7 @@ pub fn read_request(stream: &TcpStream) -> io::Result<Request> {
 
 /// Writes a complete response and closes the exchange.
 pub fn write_response(
-    mut stream: &TcpStream,
+    mut stream: impl Write,
     code: u16,
     content_type: &str,
     body: &[u8],
@@ -167,15 +166,51 @@ pub fn write_response(
         404 => "Not Found",
         405 => "Method Not Allowed",
         409 => "Conflict",
+        406 => "Not Acceptable",
         415 => "Unsupported Media Type",
+        410 => "Gone",
         422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "Internal Server Error",
     };
+    let retry = if code == 429 || code == 503 {
+        "Retry-After: 1\r\n"
+    } else {
+        ""
+    };
     let head = format!(
-        "HTTP/1.1 {code} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {code} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{retry}Connection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes())?;
     stream.write_all(body)?;
+    stream.flush()
+}
+
+/// Starts a `200 OK` chunked response (for watch streams).
+pub fn write_chunked_head(mut stream: impl Write, content_type: &str) -> io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.flush()
+}
+
+/// Writes one chunk (empty data is skipped: an empty chunk would end the body).
+pub fn write_chunk(mut stream: impl Write, data: &[u8]) -> io::Result<()> {
+    if data.is_empty() {
+        return Ok(());
+    }
+    stream.write_all(format!("{:x}\r\n", data.len()).as_bytes())?;
+    stream.write_all(data)?;
+    stream.write_all(b"\r\n")?;
+    stream.flush()
+}
+
+/// Ends a chunked response.
+pub fn finish_chunked(mut stream: impl Write) -> io::Result<()> {
+    stream.write_all(b"0\r\n\r\n")?;
     stream.flush()
 }

@@ -15,6 +15,12 @@ pub struct Resource {
     pub plural: String,
     /// Whether objects live in a namespace.
     pub namespaced: bool,
+    /// `kubectl` short names.
+    pub short_names: Vec<String>,
+    /// The CustomResourceDefinition serving it (`None` for built-in kinds).
+    pub crd: Option<String>,
+    /// The CRD's `openAPIV3Schema` for this version, if it has one.
+    pub schema: Option<serde_json::Value>,
 }
 
 impl Resource {
@@ -182,6 +188,9 @@ pub fn builtin() -> Vec<Resource> {
             kind: k.to_string(),
             plural: p.to_string(),
             namespaced: n,
+            short_names: short_names(p).iter().map(|s| s.to_string()).collect(),
+            crd: None,
+            schema: None,
         })
         .collect()
 }
@@ -223,6 +232,28 @@ pub fn short_names(plural: &str) -> &'static [&'static str] {
         .map(|(_, s)| *s)
         .unwrap_or(&[])
 }
+
+/// Kinds in the `all` category (`kubectl get all`).
+pub const IN_ALL: &[&str] = &[
+    "Pod",
+    "Service",
+    "ReplicationController",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "HorizontalPodAutoscaler",
+];
+
+/// Kinds with a `/scale` subresource.
+pub const SCALABLE: &[&str] = &[
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "ReplicationController",
+];
 
 /// Verbs advertised in discovery for every resource.
 pub const VERBS: &[&str] = &[

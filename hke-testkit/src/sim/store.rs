@@ -2,12 +2,12 @@
 //! generation, creationTimestamp, generateName, namespaces that must exist), label and
 //! field selectors, JSON merge patch, and `Status` errors.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Map, Value};
 
-use super::resources::{builtin, short_names, Resource, VERBS};
+use super::resources::{builtin, Resource, VERBS};
 
 /// An API error, rendered as a `Status` object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +101,44 @@ pub struct Store {
     objects: BTreeMap<ResourceKey, Objects>,
     revision: u64,
     uid_counter: u64,
+    events: VecDeque<Event>,
+    /// The last configuration each field manager applied (server-side apply), by
+    /// (resource, namespace, name, manager).
+    applied: BTreeMap<(ResourceKey, String, String, String), Value>,
+    /// Service cluster IPs and node ports handed out so far.
+    allocated_ips: u32,
+    allocated_ports: u32,
+    /// Resource version of the newest event dropped from `events` (0: none dropped).
+    dropped_upto: u64,
 }
+
+/// One change, kept for watches.
+#[derive(Debug, Clone)]
+struct Event {
+    rv: u64,
+    key: ResourceKey,
+    ns: String,
+    kind: &'static str,
+    object: Value,
+}
+
+/// How dependents of a deleted object are handled (`propagationPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Propagation {
+    /// Delete the owner now, then its dependents (the default).
+    Background,
+    /// Delete the dependents, then the owner.
+    Foreground,
+    /// Keep the dependents, removing their owner reference.
+    Orphan,
+}
+
+/// Most dependents one delete removes.
+const MAX_CASCADE: usize = 10_000;
+
+/// Most change events kept for watches (older ones are dropped; watching from before them
+/// answers 410 Expired, as a compacted etcd does).
+pub const MAX_EVENTS: usize = 4096;
 
 /// Namespaces that exist from the start.
 const INITIAL_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -123,8 +160,378 @@ impl Store {
         s
     }
 
+    /// Server-side apply (`application/apply-patch+yaml`), simplified: the object is
+    /// created when missing (201); otherwise the applied configuration is merged into the
+    /// live object as a three-way patch (strategic merge for built-in kinds, JSON merge for
+    /// others) against what the same field manager applied last, so fields that manager
+    /// stopped applying are removed and fields set by others are kept. Ownership conflicts
+    /// between managers are not detected (`force` changes nothing). `metadata.managedFields`
+    /// lists each applying manager (with an empty `fieldsV1`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn server_side_apply(
+        &mut self,
+        res: &Resource,
+        ns: Option<&str>,
+        name: &str,
+        applied: Value,
+        dry_run: bool,
+        manager: &str,
+        part: Part,
+    ) -> Result<(u16, Value), ApiError> {
+        if manager.is_empty() {
+            return Err(ApiError::invalid(
+                res,
+                name,
+                "metadata.managedFields.fieldManager: Required value: is required for apply patch",
+            ));
+        }
+        if !applied.is_object() {
+            return Err(ApiError::bad_request("apply patch must be an object"));
+        }
+        Self::check_kind(res, &applied, name)?;
+        if applied
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| n != name)
+        {
+            return Err(ApiError::bad_request(
+                "the name of the object does not match the name on the URL",
+            ));
+        }
+        let ns_s = ns.unwrap_or("").to_string();
+        let managed = |obj: &mut Value, old: Option<&Value>| {
+            let mut entries: Vec<Value> = old
+                .and_then(|o| o.pointer("/metadata/managedFields"))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            entries.retain(|e| !(e["manager"] == manager && e["operation"] == "Apply"));
+            entries.push(json!({
+                "manager": manager, "operation": "Apply", "apiVersion": res.api_version(),
+                "time": now_rfc3339(), "fieldsType": "FieldsV1", "fieldsV1": {},
+            }));
+            let m = obj_map(obj_map(obj).entry("metadata").or_insert_with(|| json!({})));
+            m.insert("managedFields".into(), Value::Array(entries));
+        };
+        let key = (
+            Self::key(res),
+            ns_s.clone(),
+            name.to_string(),
+            manager.to_string(),
+        );
+        let Ok(old) = self.get(res, &ns_s, name) else {
+            let mut obj = applied.clone();
+            let m = obj_map(
+                obj_map(&mut obj)
+                    .entry("metadata")
+                    .or_insert_with(|| json!({})),
+            );
+            m.insert("name".into(), json!(name));
+            managed(&mut obj, None);
+            let created = self.create(res, ns, obj, dry_run)?;
+            if !dry_run {
+                self.applied.insert(key, applied);
+            }
+            return Ok((201, created));
+        };
+        let original = self.applied.get(&key).cloned().unwrap_or(json!({}));
+        let mut current = old.clone();
+        if let Some(m) = current.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.remove("managedFields");
+        }
+        let merged = match hke_core::patch::PatchSchema::builtin(&res.api_version(), &res.kind) {
+            Some(schema) => {
+                hke_core::patch::three_way(&original, &applied, &current, &schema, true)
+                    .and_then(|p| hke_core::patch::apply(&current, &p, &schema))
+            }
+            None => hke_core::patch::json_merge::three_way(&original, &applied, &current, &[])
+                .and_then(|p| hke_core::patch::json_merge::apply(&current, &p)),
+        };
+        let mut obj = merged.map_err(|e| ApiError::invalid(res, name, &e.to_string()))?;
+        managed(&mut obj, Some(&old));
+        split_status(res, &old, &mut obj, part);
+        self.store_update(res, &ns_s, name, &old, &mut obj, dry_run)?;
+        if !dry_run {
+            self.applied.insert(key, applied);
+        }
+        Ok((200, obj))
+    }
+
+    /// Serves `regs` for the CustomResourceDefinition `crd`, replacing what it served
+    /// before; objects of types it no longer serves are dropped (with `DELETED` events).
+    fn register_crd(&mut self, crd: &str, regs: Vec<Resource>) {
+        let old: Vec<Resource> = self
+            .resources
+            .iter()
+            .filter(|r| r.crd.as_deref() == Some(crd))
+            .cloned()
+            .collect();
+        self.resources.retain(|r| r.crd.as_deref() != Some(crd));
+        for r in &old {
+            if regs.iter().any(|n| Self::key(n) == Self::key(r)) {
+                continue;
+            }
+            let gone = self.objects.remove(&Self::key(r)).unwrap_or_default();
+            for ((ns, _), mut o) in gone {
+                let rv = self.next_rv();
+                if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                    m.insert("resourceVersion".into(), json!(rv));
+                }
+                let n = self.revision;
+                self.record_key(Self::key(r), &ns, "DELETED", &o, n);
+            }
+        }
+        for r in regs {
+            // built-in kinds win over a CRD claiming the same plural
+            if !self.resources.iter().any(|x| Self::key(x) == Self::key(&r)) {
+                self.resources.push(r);
+            }
+        }
+    }
+
+    /// Every stored object of `res` (all namespaces), in key order.
+    pub fn objects_of(&self, res: &Resource) -> Vec<Value> {
+        self.objects
+            .get(&Self::key(res))
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The served resource of a kind (`api_version` as in objects).
+    pub fn resource_of(&self, api_version: &str, kind: &str) -> Option<Resource> {
+        self.resources
+            .iter()
+            .find(|r| r.api_version() == api_version && r.kind == kind)
+            .cloned()
+    }
+
+    /// Replaces an object's `status` (as a controller does); no change when equal.
+    pub fn set_status(
+        &mut self,
+        res: &Resource,
+        ns: &str,
+        name: &str,
+        status: Value,
+    ) -> Result<(), ApiError> {
+        let old = self.get(res, ns, name)?;
+        if old.get("status") == Some(&status) {
+            return Ok(());
+        }
+        let mut obj = old.clone();
+        obj_map(&mut obj).insert("status".into(), status);
+        self.store_update(res, ns, name, &old, &mut obj, false)
+    }
+
+    /// Replaces an object's `spec` field `field` (as a controller scaling a ReplicaSet).
+    pub fn set_spec_field(
+        &mut self,
+        res: &Resource,
+        ns: &str,
+        name: &str,
+        field: &str,
+        value: Value,
+    ) -> Result<(), ApiError> {
+        let old = self.get(res, ns, name)?;
+        if old.pointer(&format!("/spec/{field}")) == Some(&value) {
+            return Ok(());
+        }
+        let mut obj = old.clone();
+        let spec = obj_map(obj_map(&mut obj).entry("spec").or_insert_with(|| json!({})));
+        spec.insert(field.into(), value);
+        self.store_update(res, ns, name, &old, &mut obj, false)
+    }
+
+    /// Server-side defaults the simulated controllers and helm's readiness checks rely on
+    /// (replicas, update strategies, Job limits), and Service IP / node port allocation
+    /// (kept from the old object on updates, as the API server does).
+    fn apply_defaults(&mut self, res: &Resource, obj: &mut Value, old: Option<&Value>) {
+        let group_kind = (res.group.as_str(), res.kind.as_str());
+        if group_kind == ("batch", "Job") {
+            default_job_selector(obj);
+        }
+        let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
+            return;
+        };
+        let mut default = |k: &str, v: Value| {
+            spec.entry(k.to_string()).or_insert(v);
+        };
+        match group_kind {
+            ("apps", "Deployment") => {
+                default("replicas", json!(1));
+                default("revisionHistoryLimit", json!(10));
+                default("progressDeadlineSeconds", json!(600));
+                default_strategy(
+                    spec,
+                    "strategy",
+                    &[("maxSurge", json!("25%")), ("maxUnavailable", json!("25%"))],
+                );
+            }
+            ("apps", "StatefulSet") => {
+                default("replicas", json!(1));
+                default("podManagementPolicy", json!("OrderedReady"));
+                default("revisionHistoryLimit", json!(10));
+                default_strategy(spec, "updateStrategy", &[("partition", json!(0))]);
+            }
+            ("apps", "DaemonSet") => {
+                default("revisionHistoryLimit", json!(10));
+                default_strategy(
+                    spec,
+                    "updateStrategy",
+                    &[("maxSurge", json!(0)), ("maxUnavailable", json!(1))],
+                );
+            }
+            ("apps", "ReplicaSet") => default("replicas", json!(1)),
+            ("batch", "Job") => {
+                default("backoffLimit", json!(6));
+                default("completions", json!(1));
+                default("parallelism", json!(1));
+            }
+            ("", "Pod") => {
+                default("restartPolicy", json!("Always"));
+                default_container_ports(spec);
+            }
+            ("", "Service") => {
+                default("type", json!("ClusterIP"));
+                default("sessionAffinity", json!("None"));
+                self.default_service(obj, old);
+            }
+            _ => {}
+        }
+    }
+
+    fn default_service(&mut self, obj: &mut Value, old: Option<&Value>) {
+        let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
+            return;
+        };
+        let ty = spec
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("ClusterIP")
+            .to_string();
+        let old_ip = old.and_then(|o| o.pointer("/spec/clusterIP")).cloned();
+        let has_ip = spec
+            .get("clusterIP")
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty());
+        if ty != "ExternalName" && !has_ip {
+            let ip = match old_ip {
+                Some(ip) => ip,
+                None => {
+                    self.allocated_ips += 1;
+                    let n = self.allocated_ips + 9;
+                    json!(format!("10.96.{}.{}", n / 250, n % 250 + 1))
+                }
+            };
+            spec.insert("clusterIP".into(), ip.clone());
+            spec.insert("clusterIPs".into(), json!([ip]));
+            spec.entry("ipFamilies").or_insert(json!(["IPv4"]));
+            spec.entry("ipFamilyPolicy").or_insert(json!("SingleStack"));
+        }
+        let node_ports = ty == "NodePort" || ty == "LoadBalancer";
+        let old_ports = old
+            .and_then(|o| o.pointer("/spec/ports"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) {
+            for p in ports.iter_mut().filter_map(Value::as_object_mut) {
+                p.entry("protocol").or_insert(json!("TCP"));
+                if let Some(port) = p.get("port").cloned() {
+                    p.entry("targetPort").or_insert(port);
+                }
+                if node_ports && !p.contains_key("nodePort") {
+                    let same = old_ports
+                        .iter()
+                        .find(|o| o.get("port") == p.get("port") && o.get("nodePort").is_some());
+                    let np = match same.and_then(|o| o.get("nodePort")) {
+                        Some(np) => np.clone(),
+                        None => {
+                            self.allocated_ports += 1;
+                            json!(30000 + self.allocated_ports % 2768)
+                        }
+                    };
+                    p.insert("nodePort".into(), np);
+                }
+            }
+        }
+    }
+
+    /// The current resource version (the counter of the last change).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    fn record(&mut self, res: &Resource, ns: &str, kind: &'static str, object: &Value) {
+        let rv = object
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(self.revision);
+        self.record_key(Self::key(res), ns, kind, object, rv);
+    }
+
+    fn record_key(
+        &mut self,
+        key: ResourceKey,
+        ns: &str,
+        kind: &'static str,
+        object: &Value,
+        rv: u64,
+    ) {
+        if self.events.len() >= MAX_EVENTS {
+            if let Some(e) = self.events.pop_front() {
+                self.dropped_upto = e.rv;
+            }
+        }
+        self.events.push_back(Event {
+            rv,
+            key,
+            ns: ns.to_string(),
+            kind,
+            object: object.clone(),
+        });
+    }
+
+    /// Watch events (`{"type": ..., "object": ...}`) of `res` after resource version
+    /// `since`, filtered by namespace and selectors, and the resource version they reach.
+    /// 410 `Expired` when events after `since` were already dropped.
+    pub fn watch_events(
+        &self,
+        res: &Resource,
+        ns: Option<&str>,
+        since: u64,
+        label_selector: Option<&str>,
+        field_selector: Option<&str>,
+    ) -> Result<(Vec<Value>, u64), ApiError> {
+        if since < self.dropped_upto {
+            return Err(ApiError::new(
+                410,
+                "Expired",
+                &format!("too old resource version: {since} ({})", self.dropped_upto),
+            ));
+        }
+        let labels = parse_selector(label_selector.unwrap_or(""))?;
+        let fields = parse_selector(field_selector.unwrap_or(""))?;
+        let key = Self::key(res);
+        let out = self
+            .events
+            .iter()
+            .filter(|e| e.rv > since && e.key == key)
+            .filter(|e| ns.is_none_or(|n| n == e.ns))
+            .filter(|e| labels.iter().all(|r| r.matches_labels(&e.object)))
+            .filter(|e| fields.iter().all(|r| r.matches_fields(&e.object)))
+            .map(|e| json!({"type": e.kind, "object": e.object}))
+            .collect();
+        Ok((out, self.revision))
+    }
+
     fn key(res: &Resource) -> ResourceKey {
         (res.group.clone(), res.version.clone(), res.plural.clone())
+    }
+
+    /// Every served resource type.
+    pub fn resources(&self) -> &[Resource] {
+        &self.resources
     }
 
     /// The served resource `plural` in `group/version`.
@@ -183,14 +590,27 @@ impl Store {
         let gv = rs.first().map(|r| r.api_version()).unwrap_or_default();
         let mut resources = Vec::new();
         for r in rs {
-            resources.push(json!({
+            let mut entry = json!({
                 "name": r.plural, "singularName": r.kind.to_lowercase(), "namespaced": r.namespaced,
-                "kind": r.kind, "verbs": VERBS, "shortNames": short_names(&r.plural),
-            }));
-            resources.push(json!({
-                "name": format!("{}/status", r.plural), "singularName": "", "namespaced": r.namespaced,
-                "kind": r.kind, "verbs": ["get", "patch", "update"],
-            }));
+                "kind": r.kind, "verbs": VERBS, "shortNames": r.short_names,
+            });
+            if r.crd.is_none() && super::resources::IN_ALL.contains(&r.kind.as_str()) {
+                entry["categories"] = json!(["all"]);
+            }
+            resources.push(entry);
+            if has_status_subresource(r) {
+                resources.push(json!({
+                    "name": format!("{}/status", r.plural), "singularName": "", "namespaced": r.namespaced,
+                    "kind": r.kind, "verbs": ["get", "patch", "update"],
+                }));
+            }
+            if r.crd.is_none() && super::resources::SCALABLE.contains(&r.kind.as_str()) {
+                resources.push(json!({
+                    "name": format!("{}/scale", r.plural), "singularName": "", "namespaced": r.namespaced,
+                    "group": "autoscaling", "version": "v1", "kind": "Scale",
+                    "verbs": ["get", "patch", "update"],
+                }));
+            }
         }
         Ok(
             json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}),
@@ -398,16 +818,31 @@ impl Store {
         if has_spec(res) {
             m.insert("generation".into(), json!(1));
         }
+        if !dry_run {
+            self.apply_defaults(res, &mut obj, None);
+        }
+        let o = obj_map(&mut obj);
         if res.kind == "Namespace" {
             o.insert("status".into(), json!({"phase": "Active"}));
             o.entry("spec")
                 .or_insert_with(|| json!({"finalizers": ["kubernetes"]}));
         }
+        let crd = if is_crd(res) {
+            let regs = crd_resources(&obj, &name).map_err(|m| ApiError::invalid(res, &name, &m))?;
+            set_crd_status(&mut obj);
+            Some(regs)
+        } else {
+            None
+        };
         if !dry_run {
             self.objects
                 .entry(Self::key(res))
                 .or_default()
                 .insert(key, obj.clone());
+            self.record(res, &ns, "ADDED", &obj);
+            if let Some(regs) = crd {
+                self.register_crd(&name, regs);
+            }
         }
         Ok(obj)
     }
@@ -418,8 +853,23 @@ impl Store {
         res: &Resource,
         ns: Option<&str>,
         name: &str,
+        obj: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        self.update_part(res, ns, name, obj, dry_run, Part::Main)
+    }
+
+    /// PUT on the main resource or its `/status` subresource: for kinds with a status
+    /// subresource, the main resource keeps the stored `status` and `/status` changes
+    /// nothing but `status`, as on a real API server.
+    pub fn update_part(
+        &mut self,
+        res: &Resource,
+        ns: Option<&str>,
+        name: &str,
         mut obj: Value,
         dry_run: bool,
+        part: Part,
     ) -> Result<Value, ApiError> {
         let ns = ns.unwrap_or("").to_string();
         let old = self.get(res, &ns, name)?;
@@ -452,6 +902,7 @@ impl Store {
                 ));
             }
         }
+        split_status(res, &old, &mut obj, part);
         self.store_update(res, &ns, name, &old, &mut obj, dry_run)?;
         Ok(obj)
     }
@@ -465,6 +916,14 @@ impl Store {
         obj: &mut Value,
         dry_run: bool,
     ) -> Result<(), ApiError> {
+        self.apply_defaults(res, obj, Some(old));
+        let crd = if is_crd(res) {
+            let regs = crd_resources(obj, name).map_err(|m| ApiError::invalid(res, name, &m))?;
+            set_crd_status(obj);
+            Some(regs)
+        } else {
+            None
+        };
         let changed_spec = old.get("spec") != obj.get("spec");
         let rv = if dry_run {
             old.pointer("/metadata/resourceVersion")
@@ -481,7 +940,13 @@ impl Store {
         if res.namespaced {
             m.insert("namespace".into(), json!(ns));
         }
-        for keep in ["uid", "creationTimestamp", "generation"] {
+        for keep in [
+            "uid",
+            "creationTimestamp",
+            "generation",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+        ] {
             match old.pointer(&format!("/metadata/{keep}")) {
                 Some(v) => m.insert(keep.into(), v.clone()),
                 None => m.remove(keep),
@@ -500,12 +965,20 @@ impl Store {
                 .entry(Self::key(res))
                 .or_default()
                 .insert((ns.to_string(), name.to_string()), obj.clone());
+            self.record(res, ns, "MODIFIED", obj);
+            if let Some(regs) = crd {
+                self.register_crd(name, regs);
+            }
+            // the last finalizer of an object being deleted is gone: delete it now
+            if obj.pointer("/metadata/deletionTimestamp").is_some() && !has_finalizers(obj) {
+                self.delete(res, ns, name, false)?;
+            }
         }
         Ok(())
     }
 
-    /// PATCH with a JSON merge patch (`application/merge-patch+json`); other patch types
-    /// answer 415 until they are implemented.
+    /// PATCH with a JSON merge patch, a JSON patch or a strategic merge patch (built-in
+    /// kinds only); other patch types answer 415.
     pub fn patch(
         &mut self,
         res: &Resource,
@@ -514,6 +987,21 @@ impl Store {
         content_type: &str,
         patch: Value,
         dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        self.patch_part(res, ns, name, content_type, patch, dry_run, Part::Main)
+    }
+
+    /// PATCH on the main resource or its `/status` subresource (see [`Store::update_part`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn patch_part(
+        &mut self,
+        res: &Resource,
+        ns: Option<&str>,
+        name: &str,
+        content_type: &str,
+        patch: Value,
+        dry_run: bool,
+        part: Part,
     ) -> Result<Value, ApiError> {
         let ns = ns.unwrap_or("").to_string();
         let old = self.get(res, &ns, name)?;
@@ -556,11 +1044,178 @@ impl Store {
                 return Err(ApiError::about(409, "Conflict", res, name, format!("Operation cannot be fulfilled on {gr} \"{name}\": the object has been modified; please apply your changes to the latest version and try again")));
             }
         }
+        split_status(res, &old, &mut obj, part);
         self.store_update(res, &ns, name, &old, &mut obj, dry_run)?;
         Ok(obj)
     }
 
-    /// DELETE one object; returns the deleted object.
+    /// DELETE with a propagation policy: dependents (objects whose `ownerReferences` name
+    /// the deleted object's uid, and no other owner that still exists) are deleted too,
+    /// recursively (`Background`; `Foreground` deletes them before the owner), or lose
+    /// that owner reference (`Orphan`). Returns the deleted object.
+    pub fn delete_with(
+        &mut self,
+        res: &Resource,
+        ns: &str,
+        name: &str,
+        dry_run: bool,
+        policy: Propagation,
+    ) -> Result<Value, ApiError> {
+        if dry_run {
+            return self.delete(res, ns, name, true);
+        }
+        let obj = self.get(res, ns, name)?;
+        let uid = obj
+            .pointer("/metadata/uid")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        if policy == Propagation::Orphan {
+            for (dres, dns, dname) in self.dependents(&uid) {
+                if let Ok(old) = self.get(&dres, &dns, &dname) {
+                    let mut o = old.clone();
+                    if let Some(refs) = o
+                        .pointer_mut("/metadata/ownerReferences")
+                        .and_then(Value::as_array_mut)
+                    {
+                        refs.retain(|r| r.get("uid").and_then(Value::as_str) != Some(&uid));
+                    }
+                    if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                        if m.get("ownerReferences")
+                            .and_then(Value::as_array)
+                            .is_some_and(Vec::is_empty)
+                        {
+                            m.remove("ownerReferences");
+                        }
+                    }
+                    let _ = self.store_update(&dres, &dns, &dname, &old, &mut o, false);
+                }
+            }
+            return self.delete(res, ns, name, false);
+        }
+        let deleted = if policy == Propagation::Background {
+            Some(self.delete(res, ns, name, false)?)
+        } else {
+            None
+        };
+        // breadth-first over dependents, bounded
+        let mut todo = vec![uid.clone()];
+        let mut count = 0usize;
+        while let Some(owner) = todo.pop() {
+            for (dres, dns, dname) in self.dependents(&owner) {
+                count += 1;
+                if count > MAX_CASCADE {
+                    break;
+                }
+                let Ok(d) = self.get(&dres, &dns, &dname) else {
+                    continue;
+                };
+                let other_owner_alive = d
+                    .pointer("/metadata/ownerReferences")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.get("uid").and_then(Value::as_str))
+                    .any(|u| u != owner && u != uid && self.uid_exists(u));
+                if other_owner_alive {
+                    continue;
+                }
+                if let Some(u) = d.pointer("/metadata/uid").and_then(Value::as_str) {
+                    todo.push(u.to_string());
+                }
+                let _ = self.delete(&dres, &dns, &dname, false);
+            }
+        }
+        match deleted {
+            Some(d) => Ok(d),
+            None => self.delete(res, ns, name, false),
+        }
+    }
+
+    /// Objects with an owner reference to `uid`: (resource, namespace, name).
+    fn dependents(&self, uid: &str) -> Vec<(Resource, String, String)> {
+        let mut out = Vec::new();
+        if uid.is_empty() {
+            return out;
+        }
+        for ((g, v, p), m) in &self.objects {
+            let Some(res) = self
+                .resources
+                .iter()
+                .find(|r| &r.group == g && &r.version == v && &r.plural == p)
+            else {
+                continue;
+            };
+            for ((ns, name), o) in m {
+                let owned = o
+                    .pointer("/metadata/ownerReferences")
+                    .and_then(Value::as_array)
+                    .is_some_and(|refs| {
+                        refs.iter()
+                            .any(|r| r.get("uid").and_then(Value::as_str) == Some(uid))
+                    });
+                if owned {
+                    out.push((res.clone(), ns.clone(), name.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Garbage collection of dangling dependents: objects whose `ownerReferences` all
+    /// name uids that no longer exist are deleted (with their own dependents). Returns how
+    /// many were deleted directly.
+    pub fn collect_garbage(&mut self) -> usize {
+        let uids: std::collections::HashSet<String> = self
+            .objects
+            .values()
+            .flat_map(|m| m.values())
+            .filter_map(|o| o.pointer("/metadata/uid").and_then(Value::as_str))
+            .map(str::to_string)
+            .collect();
+        let mut dangling = Vec::new();
+        for ((g, v, p), m) in &self.objects {
+            for ((ns, name), o) in m {
+                let Some(refs) = o
+                    .pointer("/metadata/ownerReferences")
+                    .and_then(Value::as_array)
+                    .filter(|r| !r.is_empty())
+                else {
+                    continue;
+                };
+                let alive = refs.iter().any(|r| {
+                    r.get("uid")
+                        .and_then(Value::as_str)
+                        .is_some_and(|u| uids.contains(u))
+                });
+                if !alive && o.pointer("/metadata/deletionTimestamp").is_none() {
+                    dangling.push(((g.clone(), v.clone(), p.clone()), ns.clone(), name.clone()));
+                }
+            }
+        }
+        let mut n = 0;
+        for ((g, v, p), ns, name) in dangling.into_iter().take(MAX_CASCADE) {
+            let Ok(res) = self.resource(&g, &v, &p) else {
+                continue;
+            };
+            if self
+                .delete_with(&res, &ns, &name, false, Propagation::Background)
+                .is_ok()
+            {
+                n += 1;
+            }
+        }
+        n
+    }
+
+    fn uid_exists(&self, uid: &str) -> bool {
+        self.objects.values().any(|m| {
+            m.values()
+                .any(|o| o.pointer("/metadata/uid").and_then(Value::as_str) == Some(uid))
+        })
+    }
+
+    /// DELETE one object (no propagation); returns the deleted object.
     pub fn delete(
         &mut self,
         res: &Resource,
@@ -569,17 +1224,60 @@ impl Store {
         dry_run: bool,
     ) -> Result<Value, ApiError> {
         let key = (ns.to_string(), name.to_string());
-        let obj = self.get(res, ns, name)?;
+        let mut obj = self.get(res, ns, name)?;
+        if has_finalizers(&obj) {
+            // finalizers hold the object: mark it deleted, keep it until they are removed
+            if dry_run || obj.pointer("/metadata/deletionTimestamp").is_some() {
+                return Ok(obj);
+            }
+            if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.insert("deletionTimestamp".into(), json!(now_rfc3339()));
+                m.insert("deletionGracePeriodSeconds".into(), json!(0));
+            }
+            let rv = self.next_rv();
+            if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.insert("resourceVersion".into(), json!(rv));
+            }
+            self.objects
+                .entry(Self::key(res))
+                .or_default()
+                .insert(key, obj.clone());
+            self.record(res, ns, "MODIFIED", &obj);
+            return Ok(obj);
+        }
         if !dry_run {
             if let Some(m) = self.objects.get_mut(&Self::key(res)) {
                 m.remove(&key);
             }
+            let rv = self.next_rv();
+            if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.insert("resourceVersion".into(), json!(rv));
+            }
+            self.record(res, ns, "DELETED", &obj);
+            let k = Self::key(res);
+            self.applied
+                .retain(|(rk, ans, an, _), _| !(rk == &k && ans == ns && an == name));
+            if is_crd(res) {
+                self.register_crd(name, Vec::new());
+            }
             if res.kind == "Namespace" {
-                for m in self.objects.values_mut() {
-                    m.retain(|(ons, _), _| ons != name);
+                let mut gone = Vec::new();
+                for (k, m) in self.objects.iter_mut() {
+                    let (inside, kept): (Objects, Objects) = std::mem::take(m)
+                        .into_iter()
+                        .partition(|((ons, _), _)| ons == name);
+                    *m = kept;
+                    gone.extend(inside.into_values().map(|o| (k.clone(), o)));
+                }
+                for (k, mut o) in gone {
+                    let rv = self.next_rv();
+                    if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                        m.insert("resourceVersion".into(), json!(rv));
+                    }
+                    let n = rv.parse().unwrap_or(self.revision);
+                    self.record_key(k, name, "DELETED", &o, n);
                 }
             }
-            self.revision += 1;
         }
         Ok(obj)
     }
@@ -590,6 +1288,253 @@ impl ApiError {
         self.details = Some(json!({"name": name, "group": res.group, "kind": res.plural}));
         self
     }
+}
+
+/// Which part of an object a write addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The main resource.
+    Main,
+    /// The `/status` subresource.
+    Status,
+}
+
+/// Built-in kinds with a `/status` subresource.
+const STATUS_KINDS: &[&str] = &[
+    "Namespace",
+    "Service",
+    "Pod",
+    "PersistentVolumeClaim",
+    "PersistentVolume",
+    "Node",
+    "ReplicationController",
+    "ResourceQuota",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "HorizontalPodAutoscaler",
+    "PodDisruptionBudget",
+    "Ingress",
+    "CustomResourceDefinition",
+];
+
+/// Whether a kind has a `/status` subresource (custom resources: not modelled, so no).
+pub fn has_status_subresource(res: &Resource) -> bool {
+    res.crd.is_none() && STATUS_KINDS.contains(&res.kind.as_str())
+}
+
+/// Keeps the stored status on main-resource writes, and everything but the status on
+/// `/status` writes.
+fn split_status(res: &Resource, old: &Value, obj: &mut Value, part: Part) {
+    if !has_status_subresource(res) {
+        return;
+    }
+    match part {
+        Part::Main => {
+            let o = obj_map(obj);
+            match old.get("status") {
+                Some(st) => o.insert("status".into(), st.clone()),
+                None => o.remove("status"),
+            };
+        }
+        Part::Status => {
+            let st = obj.get("status").cloned();
+            let mut new = old.clone();
+            let n = obj_map(&mut new);
+            match st {
+                Some(st) => n.insert("status".into(), st),
+                None => n.remove("status"),
+            };
+            *obj = new;
+        }
+    }
+}
+
+/// A Job without `manualSelector` selects its Pods by its uid: `spec.selector` and the
+/// template's `controller-uid` / `job-name` labels, as the API server sets them.
+fn default_job_selector(obj: &mut Value) {
+    let uid = obj
+        .pointer("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if uid.is_empty() || obj.pointer("/spec/manualSelector") == Some(&Value::Bool(true)) {
+        return;
+    }
+    let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
+        return;
+    };
+    spec.entry("selector")
+        .or_insert_with(|| json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}));
+    let template = obj_map(spec.entry("template").or_insert_with(|| json!({})));
+    let meta = obj_map(template.entry("metadata").or_insert_with(|| json!({})));
+    let labels = obj_map(meta.entry("labels").or_insert_with(|| json!({})));
+    for (k, v) in [
+        ("batch.kubernetes.io/controller-uid", &uid),
+        ("batch.kubernetes.io/job-name", &name),
+        ("controller-uid", &uid),
+        ("job-name", &name),
+    ] {
+        labels.entry(k).or_insert_with(|| json!(v));
+    }
+}
+
+/// Defaults an update strategy field: `type: RollingUpdate`, and for that type the
+/// `rollingUpdate` parameters that are missing.
+fn default_strategy(spec: &mut Map<String, Value>, field: &str, rolling: &[(&str, Value)]) {
+    let st = obj_map(spec.entry(field).or_insert_with(|| json!({})));
+    st.entry("type").or_insert_with(|| json!("RollingUpdate"));
+    if st.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
+        let ru = obj_map(st.entry("rollingUpdate").or_insert_with(|| json!({})));
+        for (k, v) in rolling {
+            ru.entry(k.to_string()).or_insert_with(|| v.clone());
+        }
+    }
+}
+
+/// Container ports default to `protocol: TCP`.
+fn default_container_ports(spec: &mut Map<String, Value>) {
+    for key in ["containers", "initContainers"] {
+        let Some(cs) = spec.get_mut(key).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for c in cs {
+            if let Some(ports) = c.get_mut("ports").and_then(Value::as_array_mut) {
+                for p in ports.iter_mut().filter_map(Value::as_object_mut) {
+                    p.entry("protocol").or_insert_with(|| json!("TCP"));
+                }
+            }
+        }
+    }
+}
+
+fn has_finalizers(obj: &Value) -> bool {
+    obj.pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        .is_some_and(|f| !f.is_empty())
+}
+
+fn is_crd(res: &Resource) -> bool {
+    res.group == "apiextensions.k8s.io" && res.kind == "CustomResourceDefinition"
+}
+
+/// The resources a CustomResourceDefinition serves (one per served version), or why it
+/// is invalid.
+fn crd_resources(obj: &Value, name: &str) -> Result<Vec<Resource>, String> {
+    let str_at = |p: &str| obj.pointer(p).and_then(Value::as_str).unwrap_or("");
+    let group = str_at("/spec/group");
+    let plural = str_at("/spec/names/plural");
+    let kind = str_at("/spec/names/kind");
+    if group.is_empty() {
+        return Err("spec.group: Required value".into());
+    }
+    if plural.is_empty() {
+        return Err("spec.names.plural: Required value".into());
+    }
+    if kind.is_empty() {
+        return Err("spec.names.kind: Required value".into());
+    }
+    if name != format!("{plural}.{group}") {
+        return Err(format!(
+            "metadata.name: Invalid value: \"{name}\": must be spec.names.plural+\".\"+spec.group"
+        ));
+    }
+    let namespaced = match str_at("/spec/scope") {
+        "Namespaced" => true,
+        "Cluster" => false,
+        other => {
+            return Err(format!(
+                "spec.scope: Unsupported value: \"{other}\": supported values: \"Cluster\", \"Namespaced\""
+            ))
+        }
+    };
+    let versions = obj
+        .pointer("/spec/versions")
+        .and_then(Value::as_array)
+        .filter(|v| !v.is_empty())
+        .ok_or(
+            "spec.versions: Invalid value: must have exactly one version marked as storage version",
+        )?;
+    if versions.iter().filter(|v| v["storage"] == true).count() != 1 {
+        return Err(
+            "spec.versions: Invalid value: must have exactly one version marked as storage version"
+                .into(),
+        );
+    }
+    let short_names: Vec<String> = obj
+        .pointer("/spec/names/shortNames")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(versions
+        .iter()
+        .filter(|v| v["served"] == true)
+        .filter_map(|v| Some((v.get("name").and_then(Value::as_str)?, v)))
+        .map(|(version, v)| Resource {
+            group: group.to_string(),
+            version: version.to_string(),
+            schema: v.pointer("/schema/openAPIV3Schema").cloned(),
+            kind: kind.to_string(),
+            plural: plural.to_string(),
+            namespaced,
+            short_names: short_names.clone(),
+            crd: Some(name.to_string()),
+        })
+        .collect())
+}
+
+/// A CustomResourceDefinition's status once its names are accepted: `NamesAccepted` and
+/// `Established` true, `acceptedNames`, `storedVersions`.
+fn set_crd_status(obj: &mut Value) {
+    let mut names = obj.pointer("/spec/names").cloned().unwrap_or(json!({}));
+    if let Some(m) = names.as_object_mut() {
+        let kind = m
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        m.entry("singular").or_insert(json!(kind.to_lowercase()));
+        m.entry("listKind").or_insert(json!(format!("{kind}List")));
+    }
+    let stored: Vec<Value> = obj
+        .pointer("/spec/versions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|v| v["storage"] == true)
+        .filter_map(|v| v.get("name").cloned())
+        .collect();
+    let old_time = |ty: &str| {
+        obj.pointer("/status/conditions")
+            .and_then(Value::as_array)
+            .and_then(|cs| cs.iter().find(|c| c["type"] == ty))
+            .and_then(|c| c.get("lastTransitionTime").cloned())
+            .unwrap_or_else(|| json!(now_rfc3339()))
+    };
+    let status = json!({
+        "acceptedNames": names,
+        "conditions": [
+            {"type": "NamesAccepted", "status": "True", "reason": "NoConflicts",
+             "message": "no conflicts found", "lastTransitionTime": old_time("NamesAccepted")},
+            {"type": "Established", "status": "True", "reason": "InitialNamesAccepted",
+             "message": "the initial names have been accepted", "lastTransitionTime": old_time("Established")},
+        ],
+        "storedVersions": stored,
+    });
+    obj_map(obj).insert("status".into(), status);
 }
 
 fn has_spec(res: &Resource) -> bool {
@@ -906,5 +1851,35 @@ mod tests {
         let t = now_rfc3339();
         assert_eq!(t.len(), 20);
         assert!(t.ends_with('Z'));
+    }
+}
+
+#[cfg(test)]
+mod crd_tests {
+    use super::*;
+
+    #[test]
+    fn deleting_a_crd_stops_serving_its_kind() {
+        let mut st = Store::new();
+        let crd = st
+            .resource_of("apiextensions.k8s.io/v1", "CustomResourceDefinition")
+            .unwrap();
+        let obj = json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "widgets.example.com"},
+            "spec": {"group": "example.com", "scope": "Namespaced",
+                     "names": {"plural": "widgets", "kind": "Widget"},
+                     "versions": [{"name": "v1", "served": true, "storage": true,
+                                   "schema": {"openAPIV3Schema": {"type": "object"}}}]}});
+        st.create(&crd, None, obj, false).unwrap();
+        assert!(st.resource("example.com", "v1", "widgets").is_ok());
+        st.delete_with(
+            &crd,
+            "",
+            "widgets.example.com",
+            false,
+            Propagation::Background,
+        )
+        .unwrap();
+        assert!(st.resource("example.com", "v1", "widgets").is_err());
     }
 }
