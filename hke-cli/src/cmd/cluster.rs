@@ -62,6 +62,15 @@ impl ClusterFlags {
     /// The release storage of the namespace (or of all namespaces), the driver chosen by
     /// `HELM_DRIVER`; returns the storage and the namespace in use.
     pub fn storage(&self, all_namespaces: bool) -> Result<(Storage, String), String> {
+        self.storage_with(all_namespaces, None)
+    }
+
+    /// As [`ClusterFlags::storage`], over an already connected client when one is given.
+    pub fn storage_with(
+        &self,
+        all_namespaces: bool,
+        client: Option<Arc<KubeClient>>,
+    ) -> Result<(Storage, String), String> {
         let driver = std::env::var("HELM_DRIVER").unwrap_or_default();
         if driver == "memory" {
             let ns = self.namespace.clone().unwrap_or_else(|| "default".into());
@@ -69,7 +78,10 @@ impl ClusterFlags {
         }
         let kind = DriverKind::from_helm_driver(&driver)
             .ok_or_else(|| format!("unknown driver {driver:?}"))?;
-        let client = Arc::new(self.client()?);
+        let client = match client {
+            Some(c) => c,
+            None => Arc::new(self.client()?),
+        };
         let ns = self
             .namespace
             .clone()

@@ -99,6 +99,9 @@ pub struct StatusArgs {
     /// Show the description message of the release.
     #[arg(long = "show-desc")]
     show_desc: bool,
+    /// Show the resources of the release (live, from the cluster).
+    #[arg(long = "show-resources")]
+    show_resources: bool,
     #[command(flatten)]
     cluster: ClusterFlags,
 }
@@ -372,15 +375,32 @@ fn revision(storage: &Storage, name: &str, revision: i64) -> Result<Release, Str
 pub fn status(a: &StatusArgs) -> ExitCode {
     let run = || -> Result<String, String> {
         let format = Format::parse(&a.output)?;
-        let (storage, _) = a.cluster.storage(false)?;
+        let client = if a.show_resources {
+            Some(std::sync::Arc::new(a.cluster.client()?))
+        } else {
+            None
+        };
+        let (storage, _) = a.cluster.storage_with(false, client.clone())?;
         let mut r = revision(&storage, &a.name, a.revision)?;
         // As helm, the chart is left out of status output.
         r.chart = None;
+        let mut block = None;
+        if let Some(c) = &client {
+            let table = matches!(format, Format::Table);
+            let res = hke_core::action::status::release_resources(c.as_ref(), &r, table)
+                .map_err(|e| e.to_string())?;
+            if table {
+                block = Some(print::resources_block(&res));
+            } else if let Some(info) = r.info.as_mut() {
+                info.resources = Some(res);
+            }
+        }
         Ok(match format {
             Format::Table => print::status_text(
                 &r,
                 StatusOptions {
                     show_description: a.show_desc,
+                    resources: block.as_deref(),
                     ..Default::default()
                 },
             ),

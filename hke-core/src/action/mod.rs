@@ -2,5 +2,7 @@
 //!
 //! - [`template`]: `helm template`, i.e. a client-only install dry run that prints the
 //!   manifests.
+//! - [`status`]: the live resources of a release (`status --show-resources`).
 
+pub mod status;
 pub mod template;

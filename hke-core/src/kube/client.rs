@@ -453,6 +453,18 @@ impl Cluster for KubeClient {
         Ok(rv)
     }
 
+    fn get_as(&self, path: &str, accept: &str) -> Result<Option<Value>, KubeError> {
+        let req = http::Request::get(path)
+            .header(http::header::ACCEPT, accept)
+            .body(Vec::new())
+            .map_err(|e| KubeError::Transport(e.to_string()))?;
+        match self.send(path, req) {
+            Ok(v) => Ok(Some(v)),
+            Err(KubeError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     fn server_version(&self) -> Result<ServerVersion, KubeError> {
         let v = self.get_json("version", "/version")?;
         let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();

@@ -362,6 +362,19 @@ pub trait Cluster: Send + Sync {
     /// The server's version.
     fn server_version(&self) -> Result<ServerVersion, KubeError>;
 
+    /// A GET of an API path (a [`Resource::url_path`] with an optional `/name` and
+    /// `?query`) asking for another representation with `Accept` (server-side
+    /// `Table`s as kubectl prints them). `Ok(None)` when the object does not exist; a
+    /// 406 [`KubeError::Api`] when the cluster cannot answer in that form.
+    fn get_as(&self, path: &str, accept: &str) -> Result<Option<Value>, KubeError> {
+        let _ = (path, accept);
+        Err(KubeError::Api {
+            code: 406,
+            reason: "NotAcceptable".into(),
+            message: "this cluster serves objects only as JSON".into(),
+        })
+    }
+
     /// The patch metadata of a kind: hke's built-in table, else the cluster's OpenAPI v3
     /// document; `None` when neither knows the kind (custom resources).
     fn patch_schema(&self, res: &Resource) -> Result<Option<PatchSchema>, KubeError>;

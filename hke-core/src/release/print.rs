@@ -557,3 +557,170 @@ impl ReleaseMetadata {
         )
     }
 }
+
+/// The `RESOURCES:` block of `helm status --show-resources` (without its heading): per
+/// `VERSION/KIND`, `==> KEY`, the objects as kubectl prints server-side `Table`s (column
+/// headers upper-cased, priority-0 columns only, cells aligned as Go's tabwriter with
+/// padding 3 and minimum width 6, headers repeated only when the columns change), then
+/// a blank line.
+pub fn resources_block(resources: &serde_json::Map<String, serde_json::Value>) -> String {
+    let mut out = String::new();
+    let mut last_columns: Option<Vec<String>> = None;
+    for (key, objs) in resources {
+        out.push_str(&format!("==> {key}\n"));
+        for obj in objs.as_array().into_iter().flatten() {
+            let (columns, rows) = table_of(obj);
+            let mut lines: Vec<Vec<String>> = Vec::new();
+            if last_columns.as_ref() != Some(&columns) {
+                lines.push(columns.iter().map(|c| c.to_uppercase()).collect());
+                last_columns = Some(columns.clone());
+            }
+            lines.extend(rows);
+            out.push_str(&tabwrite(&lines));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Column names (priority 0) and rows of a `Table`, or NAME/AGE of any other object or
+/// list.
+fn table_of(obj: &serde_json::Value) -> (Vec<String>, Vec<Vec<String>>) {
+    use serde_json::Value;
+    if obj.get("kind").and_then(Value::as_str) == Some("Table") {
+        let defs: Vec<&Value> = obj
+            .get("columnDefinitions")
+            .and_then(Value::as_array)
+            .map(|d| d.iter().collect())
+            .unwrap_or_default();
+        let shown: Vec<usize> = defs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.get("priority").and_then(Value::as_i64).unwrap_or(0) == 0)
+            .map(|(i, _)| i)
+            .collect();
+        let columns = shown
+            .iter()
+            .map(|&i| {
+                defs[i]
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect();
+        let rows = obj
+            .get("rows")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                let cells = r.get("cells").and_then(Value::as_array);
+                shown
+                    .iter()
+                    .map(|&i| match cells.and_then(|c| c.get(i)) {
+                        None | Some(Value::Null) => String::new(),
+                        Some(Value::String(s)) => s
+                            .split(['\n', '\r', '\x0c'])
+                            .next()
+                            .unwrap_or("")
+                            .to_string(),
+                        Some(v) => v.to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        return (columns, rows);
+    }
+    let items: Vec<&Value> = match obj.get("items").and_then(Value::as_array) {
+        Some(items) => items.iter().collect(),
+        None => vec![obj],
+    };
+    let now = chrono::Utc::now();
+    let rows = items
+        .iter()
+        .map(|o| {
+            let name = o
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let age = o
+                .pointer("/metadata/creationTimestamp")
+                .and_then(Value::as_str)
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| human_duration((now - t.with_timezone(&chrono::Utc)).num_seconds()))
+                .unwrap_or_else(|| "<unknown>".into());
+            vec![name, age]
+        })
+        .collect();
+    (vec!["Name".into(), "Age".into()], rows)
+}
+
+/// Kubernetes' `duration.HumanDuration` of a number of seconds.
+fn human_duration(secs: i64) -> String {
+    let s = secs.max(0);
+    let (m, h, d) = (s / 60, s / 3600, s / 86400);
+    if s < 120 {
+        format!("{s}s")
+    } else if m < 10 {
+        let r = s % 60;
+        if r == 0 {
+            format!("{m}m")
+        } else {
+            format!("{m}m{r}s")
+        }
+    } else if m < 180 {
+        format!("{m}m")
+    } else if h < 8 {
+        let r = m % 60;
+        if r == 0 {
+            format!("{h}h")
+        } else {
+            format!("{h}h{r}m")
+        }
+    } else if h < 48 {
+        format!("{h}h")
+    } else if h < 192 {
+        let r = h % 24;
+        if r == 0 {
+            format!("{d}d")
+        } else {
+            format!("{d}d{r}h")
+        }
+    } else if d < 365 * 2 {
+        format!("{d}d")
+    } else {
+        let (y, r) = (d / 365, d % 365);
+        if r == 0 {
+            format!("{y}y")
+        } else {
+            format!("{y}y{r}d")
+        }
+    }
+}
+
+/// Go's tabwriter as kubectl sets it up (minwidth 6, padding 3, spaces): every cell but
+/// a line's last padded to its column's width.
+fn tabwrite(lines: &[Vec<String>]) -> String {
+    let ncols = lines.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0usize; ncols];
+    for l in lines {
+        for (i, c) in l.iter().enumerate() {
+            if i + 1 < l.len() {
+                widths[i] = widths[i].max((c.chars().count() + 3).max(6));
+            }
+        }
+    }
+    let mut out = String::new();
+    for l in lines {
+        for (i, c) in l.iter().enumerate() {
+            out.push_str(c);
+            if i + 1 < l.len() {
+                out.push_str(&" ".repeat(widths[i] - c.chars().count()));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
