@@ -293,6 +293,13 @@ spec:
   - name: v1
     served: true
     storage: true
+    additionalPrinterColumns:
+    - name: Size
+      type: integer
+      jsonPath: .spec.size
+    - name: Age
+      type: date
+      jsonPath: .metadata.creationTimestamp
     schema:
       openAPIV3Schema:
         type: object
@@ -337,6 +344,14 @@ fn kubectl_crd_serves_its_kind() {
     let (ok, out, err) = env.run(&["get", "wd", "w1", "-o", "jsonpath={.spec.size}"]);
     assert!(ok, "{err}");
     assert_eq!(out, "3");
+    let (ok, out, err) = env.run(&["get", "widgets"]);
+    assert!(ok, "{err}");
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0], ["NAME", "SIZE", "AGE"]);
+    assert_eq!(rows[1][..2], ["w1", "3"]);
     let (ok, out, _) = env.run(&["get", "--raw", "/openapi/v3/apis/example.com/v1"]);
     assert!(ok);
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -1457,6 +1457,11 @@ fn crd_resources(obj: &Value, name: &str) -> Result<Vec<Resource>, String> {
             group: group.to_string(),
             version: version.to_string(),
             schema: v.pointer("/schema/openAPIV3Schema").cloned(),
+            printer_columns: v
+                .get("additionalPrinterColumns")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
             kind: kind.to_string(),
             plural: plural.to_string(),
             namespaced,

@@ -399,6 +399,9 @@ fn cells(kind: &str, o: &Value) -> Vec<Value> {
 /// The Table of one object or a list (`include_object`: `None`, `Metadata` (default) or
 /// `Object`, as the `includeObject` parameter).
 pub fn render(res: &Resource, v: &Value, include_object: &str) -> Value {
+    if !res.printer_columns.is_empty() {
+        return render_custom(res, v, include_object);
+    }
     let kind = res.kind.as_str();
     let mut defs = vec![
         json!({"name": "Name", "type": "string", "format": "name", "description": "Name must be unique within a namespace.", "priority": 0}),
@@ -427,13 +430,78 @@ pub fn render(res: &Resource, v: &Value, include_object: &str) -> Value {
             c.extend(wide(false));
             c.push(json!(age(o)));
             c.extend(wide(true));
-            let object = match include_object {
-                "None" => Value::Null,
-                "Object" => (*o).clone(),
-                _ => json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
-                            "metadata": o.get("metadata").cloned().unwrap_or(json!({}))}),
-            };
-            json!({"cells": c, "object": object})
+            json!({"cells": c, "object": row_object(o, include_object)})
+        })
+        .collect();
+    let rv = v
+        .pointer("/metadata/resourceVersion")
+        .cloned()
+        .unwrap_or(json!(""));
+    json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1",
+           "metadata": {"resourceVersion": rv}, "columnDefinitions": defs, "rows": rows})
+}
+
+fn row_object(o: &Value, include_object: &str) -> Value {
+    match include_object {
+        "None" => Value::Null,
+        "Object" => o.clone(),
+        _ => json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                    "metadata": o.get("metadata").cloned().unwrap_or(json!({}))}),
+    }
+}
+
+/// A simple JSONPath (`.spec.size`, `.status.items[0].name`) into an object.
+fn json_path<'a>(o: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut cur = o;
+    for part in path.trim_start_matches('.').split('.') {
+        let (field, rest) = part.split_once('[').unwrap_or((part, ""));
+        if !field.is_empty() {
+            cur = cur.get(field)?;
+        }
+        for idx in rest.split('[').filter(|s| !s.is_empty()) {
+            let i: usize = idx.trim_end_matches(']').parse().ok()?;
+            cur = cur.get(i)?;
+        }
+    }
+    Some(cur)
+}
+
+/// The Table of a custom resource with `additionalPrinterColumns`.
+fn render_custom(res: &Resource, v: &Value, include_object: &str) -> Value {
+    let mut defs = vec![
+        json!({"name": "Name", "type": "string", "format": "name", "description": "Name must be unique within a namespace.", "priority": 0}),
+    ];
+    for c in &res.printer_columns {
+        defs.push(json!({
+            "name": c.get("name").cloned().unwrap_or(json!("")),
+            "type": c.get("type").cloned().unwrap_or(json!("string")),
+            "format": c.get("format").cloned().unwrap_or(json!("")),
+            "description": c.get("description").cloned().unwrap_or(json!("")),
+            "priority": c.get("priority").cloned().unwrap_or(json!(0)),
+        }));
+    }
+    let items: Vec<&Value> = match v.get("items").and_then(Value::as_array) {
+        Some(items) => items.iter().collect(),
+        None => vec![v],
+    };
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|o| {
+            let mut cells = vec![json!(str_at(o, "/metadata/name"))];
+            for c in &res.printer_columns {
+                let path = c.get("jsonPath").and_then(Value::as_str).unwrap_or("");
+                let value = json_path(o, path).cloned().unwrap_or(Value::Null);
+                let cell = match (c.get("type").and_then(Value::as_str), &value) {
+                    (Some("date"), Value::String(t)) => match parse_time(t) {
+                        Some(t) => json!(human_duration(now_secs() - t)),
+                        None => value.clone(),
+                    },
+                    (_, Value::Object(_) | Value::Array(_)) => json!(value.to_string()),
+                    _ => value.clone(),
+                };
+                cells.push(cell);
+            }
+            json!({"cells": cells, "object": row_object(o, include_object)})
         })
         .collect();
     let rv = v
