@@ -740,3 +740,60 @@ fn direct_store_access_for_tests() {
     assert_eq!(sim.create(bad).unwrap_err().code, 400);
     assert!(sim.requests().is_empty());
 }
+
+#[test]
+fn namespaces_terminate_until_their_contents_are_gone() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let ns = r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"t"}}"#;
+    assert_eq!(
+        call(
+            &sim,
+            "POST",
+            "/api/v1/namespaces",
+            "application/json",
+            ns,
+            None
+        )
+        .0,
+        201
+    );
+    let p = "/api/v1/namespaces/t/configmaps";
+    let plain = CM.replace(r#""name":"c1","#, r#""name":"plain","#);
+    assert_eq!(
+        call(&sim, "POST", p, "application/json", &plain, None).0,
+        201
+    );
+    let held = CM.replace(
+        r#""name":"c1","#,
+        r#""name":"held","finalizers":["example.com/x"],"#,
+    );
+    assert_eq!(
+        call(&sim, "POST", p, "application/json", &held, None).0,
+        201
+    );
+    let (c, n) = call(
+        &sim,
+        "DELETE",
+        "/api/v1/namespaces/t",
+        "application/json",
+        "",
+        None,
+    );
+    assert_eq!(c, 200);
+    assert_eq!(n["status"]["phase"], "Terminating", "{n:#}");
+    // the plain object went at once; new content is refused
+    assert_eq!(get(&sim, &format!("{p}/plain")).0, 404);
+    let (c, st) = call(&sim, "POST", p, "application/json", &plain, None);
+    assert_eq!((c, st["reason"].as_str()), (403, Some("Forbidden")));
+    // removing the finalizer lets the object, then the namespace, go
+    let (c, _) = call(
+        &sim,
+        "PATCH",
+        &format!("{p}/held"),
+        "application/merge-patch+json",
+        r#"{"metadata":{"finalizers":null}}"#,
+        None,
+    );
+    assert_eq!(c, 200);
+    assert_eq!(get(&sim, "/api/v1/namespaces/t").0, 404);
+}

@@ -628,6 +628,19 @@ impl Store {
         format!("00000000-0000-4000-8000-{n:012x}")
     }
 
+    fn namespace_terminating(&self, ns: &str) -> bool {
+        self.objects
+            .get(&(String::new(), "v1".into(), "namespaces".into()))
+            .and_then(|m| m.get(&(String::new(), ns.to_string())))
+            .is_some_and(|o| o.pointer("/metadata/deletionTimestamp").is_some())
+    }
+
+    fn namespace_has_objects(&self, ns: &str) -> bool {
+        self.objects
+            .values()
+            .any(|m| m.keys().any(|(ons, _)| ons == ns))
+    }
+
     fn namespace_exists(&self, ns: &str) -> bool {
         self.objects
             .get(&(String::new(), "v1".into(), "namespaces".into()))
@@ -752,6 +765,15 @@ impl Store {
             if !self.namespace_exists(&ns) {
                 let nsres = self.resource("", "v1", "namespaces")?;
                 return Err(ApiError::not_found(&nsres, &ns));
+            }
+            if self.namespace_terminating(&ns) {
+                return Err(ApiError::about(
+                    403,
+                    "Forbidden",
+                    res,
+                    &name,
+                    format!("{} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", group_resource(res)),
+                ));
             }
             ns
         } else {
@@ -1195,6 +1217,42 @@ impl Store {
     ) -> Result<Value, ApiError> {
         let key = (ns.to_string(), name.to_string());
         let mut obj = self.get(res, ns, name)?;
+        if res.group.is_empty() && res.kind == "Namespace" && !dry_run {
+            // delete the contents first; what finalizers hold keeps the namespace
+            // Terminating until it is gone
+            let contents: Vec<(ResourceKey, String)> = self
+                .objects
+                .iter()
+                .flat_map(|(k, m)| {
+                    m.keys()
+                        .filter(|(ons, _)| ons == name)
+                        .map(move |(_, n)| (k.clone(), n.clone()))
+                })
+                .collect();
+            for ((g, v, p), n) in contents.into_iter().take(MAX_CASCADE) {
+                if let Ok(r) = self.resource(&g, &v, &p) {
+                    let _ = self.delete(&r, name, &n, false);
+                }
+            }
+            if self.namespace_has_objects(name) {
+                if obj.pointer("/metadata/deletionTimestamp").is_none() {
+                    let rv = self.next_rv();
+                    if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                        m.insert("deletionTimestamp".into(), json!(now_rfc3339()));
+                        m.insert("resourceVersion".into(), json!(rv));
+                    }
+                    if let Some(st) = obj.get_mut("status").and_then(Value::as_object_mut) {
+                        st.insert("phase".into(), json!("Terminating"));
+                    }
+                    self.objects
+                        .entry(Self::key(res))
+                        .or_default()
+                        .insert(key, obj.clone());
+                    self.record(res, ns, "MODIFIED", &obj);
+                }
+                return Ok(obj);
+            }
+        }
         if has_finalizers(&obj) {
             // finalizers hold the object: mark it deleted, keep it until they are removed
             if dry_run || obj.pointer("/metadata/deletionTimestamp").is_some() {
@@ -1229,6 +1287,12 @@ impl Store {
                 .retain(|(rk, ans, an, _), _| !(rk == &k && ans == ns && an == name));
             if is_crd(res) {
                 self.register_crd(name, Vec::new());
+            }
+            // the last object of a Terminating namespace is gone: so is the namespace
+            if res.namespaced && self.namespace_terminating(ns) && !self.namespace_has_objects(ns) {
+                if let Ok(nsres) = self.resource("", "v1", "namespaces") {
+                    let _ = self.delete(&nsres, "", ns, false);
+                }
             }
             if res.kind == "Namespace" {
                 let mut gone = Vec::new();
