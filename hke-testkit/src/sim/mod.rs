@@ -13,6 +13,7 @@
 //! See `hke-testkit/README.md` for the details and for what the simulator does not do.
 
 pub mod controllers;
+pub mod fields;
 pub mod http;
 pub mod openapi;
 pub mod proto;
