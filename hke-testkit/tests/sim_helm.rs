@@ -233,6 +233,53 @@ fn helm4_install_wait_and_upgrade() {
         "nginx:1.27"
     );
     assert_eq!(d["metadata"]["managedFields"][0]["manager"], "helm");
+    // another manager changes the replicas: helm 4's next upgrade conflicts, unless forced
+    let code = merge_patch(
+        &env.sim,
+        "/apis/apps/v1/namespaces/default/deployments/demo-demo?fieldManager=kubectl-edit",
+        r#"{"spec":{"replicas":5}}"#,
+    );
+    assert_eq!(code, 200);
+    let (ok, _, err) = env.run(&["upgrade", "demo", &chart, "--set", "image.tag=1.28"]);
+    assert!(!ok);
+    assert!(
+        err.contains("conflict with \"kubectl-edit\" using apps/v1: .spec.replicas"),
+        "{err}"
+    );
+    let (ok, _, err) = env.run(&[
+        "upgrade",
+        "demo",
+        &chart,
+        "--set",
+        "image.tag=1.28",
+        "--force-conflicts",
+    ]);
+    assert!(ok, "{err}");
+    let d = env
+        .sim
+        .object("apps/v1", "Deployment", "default", "demo-demo")
+        .unwrap();
+    assert_eq!(d["spec"]["replicas"], 2);
+}
+
+/// A merge patch over raw HTTP; returns the status code.
+fn merge_patch(sim: &Simulator, path: &str, body: &str) -> u16 {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(sim.addr()).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        s,
+        "PATCH {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/merge-patch+json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
 }
 
 #[test]

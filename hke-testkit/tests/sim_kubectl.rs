@@ -404,7 +404,53 @@ fn kubectl_server_side_apply() {
         .object("v1", "ConfigMap", "default", "demo")
         .unwrap();
     assert_eq!(obj["data"], serde_json::json!({"a": "2", "other": "y"}));
-    assert_eq!(obj["metadata"]["managedFields"][0]["manager"], "kubectl");
+    let managers: Vec<(&str, &str)> = obj["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["manager"].as_str().unwrap(),
+                e["operation"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        managers,
+        [("kubectl", "Apply"), ("kubectl-patch", "Update")]
+    );
+    assert!(obj["metadata"]["managedFields"][1]["fieldsV1"]["f:data"]["f:other"].is_object());
+    // a field another manager changed is a conflict, unless forced
+    let (ok, _, err) = env.run(&[
+        "patch",
+        "cm",
+        "demo",
+        "--type=merge",
+        "-p",
+        r#"{"data":{"a":"3"}}"#,
+    ]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = env.run(&["apply", "--server-side", "-f", "cm.yaml"]);
+    assert!(!ok);
+    assert!(
+        err.contains(
+            "Apply failed with 1 conflict: conflict with \"kubectl-patch\" using v1: .data.a"
+        ),
+        "{err}"
+    );
+    let (ok, _, err) = env.run(&[
+        "apply",
+        "--server-side",
+        "--force-conflicts",
+        "-f",
+        "cm.yaml",
+    ]);
+    assert!(ok, "{err}");
+    let obj = env
+        .sim
+        .object("v1", "ConfigMap", "default", "demo")
+        .unwrap();
+    assert_eq!(obj["data"]["a"], "2");
 }
 
 /// `kubectl get` asks for Tables: the printers' columns for the common kinds.

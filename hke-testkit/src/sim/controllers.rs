@@ -295,6 +295,8 @@ impl Controllers {
     /// One pass of every controller over the store.
     pub fn tick(&mut self, store: &mut Store) {
         let now = Instant::now();
+        // the controllers' writes change no field ownership
+        store.set_field_manager(None);
         self.deployments(store);
         self.workload_pods(store);
         self.replica_sets(store, now);

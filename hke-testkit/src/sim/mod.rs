@@ -273,6 +273,7 @@ impl Simulator {
         let av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
         let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
         let mut st = lock(&self.shared.store);
+        st.set_field_manager(None);
         let res = st.resource_of(av, kind).ok_or_else(|| {
             ApiError::bad_request(&format!("no kind {kind:?} is served in {av:?}"))
         })?;
@@ -799,6 +800,21 @@ fn strict_check(res: &resources::Resource, obj: &Value) -> Result<(), ApiError> 
     )))
 }
 
+/// The field manager of a write: `fieldManager`, else the client's user agent up to the
+/// first `/` (as the API server defaults it).
+fn field_manager(req: &Request) -> String {
+    req.param("fieldManager")
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| {
+            req.header("user-agent")
+                .and_then(|ua| ua.split('/').next())
+                .unwrap_or("unknown")
+                .chars()
+                .take(128)
+                .collect()
+        })
+}
+
 /// The `autoscaling/v1` Scale of a scalable object.
 fn scale_of(obj: &Value) -> Value {
     let meta = obj.get("metadata").cloned().unwrap_or(json!({}));
@@ -836,6 +852,7 @@ fn scale_request(
     name: &str,
 ) -> Result<(u16, Value), ApiError> {
     let mut st = lock(store);
+    st.set_field_manager(Some(field_manager(req)));
     let res = st.resource(group, version, plural)?;
     if !resources::SCALABLE.contains(&res.kind.as_str()) {
         return Err(not_found());
@@ -951,6 +968,7 @@ fn object_request(
         }
     };
     let mut st = lock(store);
+    st.set_field_manager(Some(field_manager(req)));
     let res = st.resource(group, version, plural)?;
     if part == status && !store::has_status_subresource(&res) {
         return Err(not_found());
@@ -1031,7 +1049,8 @@ fn object_request(
                     )
                 })?;
                 let manager = req.param("fieldManager").unwrap_or_default();
-                return st.server_side_apply(&res, ns, n, body, dry_run, &manager, part);
+                let force = req.param("force").is_some_and(|f| f == "true");
+                return st.server_side_apply(&res, ns, n, body, dry_run, &manager, force, part);
             }
             let body = parse_body()?;
             if strict {
