@@ -335,3 +335,42 @@ fn helm4_test_logs_and_uninstall_wait() {
         .object("v1", "ConfigMap", "default", "t-cm")
         .is_none());
 }
+
+fn hook_chart(dir: &std::path::Path, annotations: &str) -> String {
+    let chart = dir.join("hooked");
+    let job = format!(
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{{{ .Release.Name }}}}-migrate\n  annotations:\n    helm.sh/hook: post-install\n    helm.sh/hook-delete-policy: hook-succeeded\n{annotations}spec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: m\n        image: busybox\n"
+    );
+    for (p, text) in [
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: hooked\nversion: 0.1.0\n".to_string(),
+        ),
+        ("templates/job.yaml", job),
+    ] {
+        let path = chart.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    chart.to_string_lossy().into_owned()
+}
+
+/// Hook Jobs: helm watches them to completion (and deletes them on success); a failing
+/// one fails the install.
+#[test]
+fn helm3_hook_jobs() {
+    let Some(env) = Env::new("hooks") else {
+        return;
+    };
+    let chart = hook_chart(&env.dir, "    sim.hke.dev/ready-after-seconds: \"1\"\n");
+    let (ok, out, err) = env.run(&["install", "h", &chart, "--timeout", "30s"]);
+    assert!(ok, "{out}{err}");
+    assert!(env
+        .sim
+        .object("batch/v1", "Job", "default", "h-migrate")
+        .is_none());
+    let chart = hook_chart(&env.dir, "    sim.hke.dev/fail: migration failed\n");
+    let (ok, _, err) = env.run(&["install", "f", &chart, "--timeout", "30s"]);
+    assert!(!ok);
+    assert!(err.contains("BackoffLimitExceeded"), "{err}");
+}
