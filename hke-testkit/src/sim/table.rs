@@ -450,18 +450,99 @@ fn row_object(o: &Value, include_object: &str) -> Value {
     }
 }
 
-/// A simple JSONPath (`.spec.size`, `.status.items[0].name`) into an object.
+/// One step of a printer-column JSONPath.
+#[derive(Debug, PartialEq)]
+enum Step {
+    Field(String),
+    Index(usize),
+    /// `[?(@.a.b=="v")]`: the first element whose `a.b` equals the literal.
+    Filter(Vec<String>, Value),
+}
+
+/// Splits `.status.conditions[?(@.type=="Ready")].status` into steps (`None` when it
+/// is not understood).
+fn parse_path(path: &str) -> Option<Vec<Step>> {
+    let mut steps = Vec::new();
+    let mut chars = path
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .chars()
+        .peekable();
+    let mut field = String::new();
+    let flush = |field: &mut String, steps: &mut Vec<Step>| {
+        if !field.is_empty() {
+            steps.push(Step::Field(std::mem::take(field)));
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => flush(&mut field, &mut steps),
+            '[' => {
+                flush(&mut field, &mut steps);
+                let mut inner = String::new();
+                let mut depth = 1;
+                for c in chars.by_ref() {
+                    match c {
+                        '[' => depth += 1,
+                        ']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    inner.push(c);
+                }
+                let inner = inner.trim();
+                if let Some(f) = inner.strip_prefix("?(").and_then(|f| f.strip_suffix(')')) {
+                    let (lhs, rhs) = f.split_once("==")?;
+                    let lhs = lhs.trim().strip_prefix("@.")?;
+                    let rhs = rhs.trim();
+                    let lit = if (rhs.starts_with('"') && rhs.ends_with('"'))
+                        || (rhs.starts_with('\'') && rhs.ends_with('\''))
+                    {
+                        json!(rhs.get(1..rhs.len().saturating_sub(1)).unwrap_or(""))
+                    } else {
+                        serde_json::from_str(rhs).ok()?
+                    };
+                    steps.push(Step::Filter(
+                        lhs.split('.').map(str::to_string).collect(),
+                        lit,
+                    ));
+                } else if inner == "*" {
+                    steps.push(Step::Index(0));
+                } else {
+                    steps.push(Step::Index(inner.parse().ok()?));
+                }
+            }
+            c => field.push(c),
+        }
+    }
+    flush(&mut field, &mut steps);
+    Some(steps)
+}
+
+/// A printer-column JSONPath (`.spec.size`, `.items[0].name`,
+/// `.status.conditions[?(@.type=="Ready")].status`) into an object.
 fn json_path<'a>(o: &'a Value, path: &str) -> Option<&'a Value> {
     let mut cur = o;
-    for part in path.trim_start_matches('.').split('.') {
-        let (field, rest) = part.split_once('[').unwrap_or((part, ""));
-        if !field.is_empty() {
-            cur = cur.get(field)?;
-        }
-        for idx in rest.split('[').filter(|s| !s.is_empty()) {
-            let i: usize = idx.trim_end_matches(']').parse().ok()?;
-            cur = cur.get(i)?;
-        }
+    for step in parse_path(path)? {
+        cur = match step {
+            Step::Field(f) => cur.get(&f)?,
+            Step::Index(i) => cur.get(i)?,
+            Step::Filter(fields, lit) => cur.as_array()?.iter().find(|item| {
+                let mut v = *item;
+                for f in &fields {
+                    match v.get(f) {
+                        Some(x) => v = x,
+                        None => return false,
+                    }
+                }
+                *v == lit
+            })?,
+        };
     }
     Some(cur)
 }
@@ -515,6 +596,24 @@ fn render_custom(res: &Resource, v: &Value, include_object: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printer_column_paths() {
+        let o = json!({"spec": {"size": 3, "items": [{"n": "a"}, {"n": "b"}]},
+            "status": {"conditions": [{"type": "Synced", "status": "False"},
+                                      {"type": "Ready", "status": "True"}]}});
+        assert_eq!(json_path(&o, ".spec.size"), Some(&json!(3)));
+        assert_eq!(json_path(&o, ".spec.items[1].n"), Some(&json!("b")));
+        assert_eq!(
+            json_path(&o, ".status.conditions[?(@.type==\"Ready\")].status"),
+            Some(&json!("True"))
+        );
+        assert_eq!(
+            json_path(&o, ".status.conditions[?(@.type=='Synced')].status"),
+            Some(&json!("False"))
+        );
+        assert_eq!(json_path(&o, ".status.missing"), None);
+    }
 
     #[test]
     fn human_durations_follow_kubernetes() {
