@@ -779,12 +779,23 @@ fn handle(req: &Request, shared: &Shared) -> Result<(u16, Value), ApiError> {
 const MAX_UNKNOWN_FIELDS: usize = 20;
 
 /// `fieldValidation=Strict`: unknown fields of a built-in kind (from `hke_core`'s patch
-/// metadata table) are a 400, with the API server's message.
+/// metadata table) or of a custom resource (its CRD's structural schema) are a 400, with
+/// the API server's message.
 fn strict_check(res: &resources::Resource, obj: &Value) -> Result<(), ApiError> {
-    let Some(schema) = hke_core::patch::PatchSchema::builtin(&res.api_version(), &res.kind) else {
-        return Ok(());
+    let unknown = match (
+        &res.schema,
+        hke_core::patch::PatchSchema::builtin(&res.api_version(), &res.kind),
+    ) {
+        // a custom resource: what pruning would remove
+        (Some(crd_schema), _) => {
+            let mut copy = obj.clone();
+            let mut u = store::prune_unknown(&mut copy, crd_schema);
+            u.truncate(MAX_UNKNOWN_FIELDS);
+            u
+        }
+        (None, Some(schema)) => schema.unknown_fields(obj, MAX_UNKNOWN_FIELDS),
+        (None, None) => return Ok(()),
     };
-    let unknown = schema.unknown_fields(obj, MAX_UNKNOWN_FIELDS);
     if unknown.is_empty() {
         return Ok(());
     }

@@ -992,6 +992,9 @@ impl Store {
         } else {
             None
         };
+        if let Some(schema) = &res.schema {
+            prune_unknown(&mut obj, schema);
+        }
         if !dry_run {
             self.finish_owners(res, &ns, &name, None, &mut obj);
             self.objects
@@ -1076,6 +1079,9 @@ impl Store {
         dry_run: bool,
     ) -> Result<(), ApiError> {
         self.apply_defaults(res, obj, Some(old));
+        if let Some(schema) = &res.schema {
+            prune_unknown(obj, schema);
+        }
         let crd = if is_crd(res) {
             let regs = crd_resources(obj, name).map_err(|m| ApiError::invalid(res, name, &m))?;
             set_crd_status(obj);
@@ -1555,6 +1561,69 @@ fn split_status(res: &Resource, old: &Value, obj: &mut Value, part: Part) {
             *obj = new;
         }
     }
+}
+
+/// Most nesting [`prune_unknown`] follows.
+const MAX_PRUNE_DEPTH: usize = 64;
+
+/// Removes the fields of a custom resource that its CRD's structural schema does not
+/// declare (what the API server's pruning does), returning their paths (`spec.color`,
+/// `spec.items[0].x`). `apiVersion`, `kind` and `metadata` are left alone; a node with
+/// `x-kubernetes-preserve-unknown-fields: true` or `x-kubernetes-embedded-resource`
+/// keeps everything below it.
+pub fn prune_unknown(obj: &mut Value, schema: &Value) -> Vec<String> {
+    fn walk(v: &mut Value, s: &Value, path: &str, out: &mut Vec<String>, depth: usize) {
+        if depth > MAX_PRUNE_DEPTH
+            || s.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true))
+            || s.get("x-kubernetes-embedded-resource") == Some(&Value::Bool(true))
+        {
+            return;
+        }
+        match v {
+            Value::Object(m) => {
+                let props = s.get("properties").and_then(Value::as_object);
+                let extra = s.get("additionalProperties");
+                let keys: Vec<String> = m.keys().cloned().collect();
+                for k in keys {
+                    if depth == 0 && matches!(k.as_str(), "apiVersion" | "kind" | "metadata") {
+                        continue;
+                    }
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    let child_schema = props.and_then(|ps| ps.get(&k)).or(match extra {
+                        Some(Value::Object(_)) => extra,
+                        _ => None,
+                    });
+                    match child_schema {
+                        Some(cs) => {
+                            if let Some(child) = m.get_mut(&k) {
+                                walk(child, cs, &p, out, depth + 1);
+                            }
+                        }
+                        None if extra == Some(&Value::Bool(true)) => {}
+                        None => {
+                            m.remove(&k);
+                            out.push(p);
+                        }
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(is) = s.get("items") {
+                    for (i, item) in items.iter_mut().enumerate() {
+                        walk(item, is, &format!("{path}[{i}]"), out, depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(obj, schema, "", &mut out, 0);
+    out
 }
 
 /// A Job without `manualSelector` selects its Pods by its uid: `spec.selector` and the
