@@ -521,12 +521,23 @@ fn kubectl_get_watch_prints_rows() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("run kubectl");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // wait (bounded) until kubectl's watch is open
+    for _ in 0..200 {
+        if env
+            .sim
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/configmaps") && r.query.contains("watch=true"))
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     let (ok, _, err) = env.run(&["create", "cm", "w1", "--from-literal=a=b"]);
     assert!(ok, "{err}");
     let (ok, _, err) = env.run(&["delete", "cm", "w1"]);
     assert!(ok, "{err}");
-    std::thread::sleep(std::time::Duration::from_millis(1000));
+    std::thread::sleep(std::time::Duration::from_millis(2000));
     let _ = child.kill();
     let out = child.wait_with_output().expect("kubectl output");
     let stdout = String::from_utf8_lossy(&out.stdout);
