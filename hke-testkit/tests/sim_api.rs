@@ -740,3 +740,100 @@ fn direct_store_access_for_tests() {
     assert_eq!(sim.create(bad).unwrap_err().code, 400);
     assert!(sim.requests().is_empty());
 }
+
+#[test]
+fn namespaces_terminate_until_their_contents_are_gone() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let ns = r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"t"}}"#;
+    assert_eq!(
+        call(
+            &sim,
+            "POST",
+            "/api/v1/namespaces",
+            "application/json",
+            ns,
+            None
+        )
+        .0,
+        201
+    );
+    let p = "/api/v1/namespaces/t/configmaps";
+    let plain = CM.replace(r#""name":"c1","#, r#""name":"plain","#);
+    assert_eq!(
+        call(&sim, "POST", p, "application/json", &plain, None).0,
+        201
+    );
+    let held = CM.replace(
+        r#""name":"c1","#,
+        r#""name":"held","finalizers":["example.com/x"],"#,
+    );
+    assert_eq!(
+        call(&sim, "POST", p, "application/json", &held, None).0,
+        201
+    );
+    let (c, n) = call(
+        &sim,
+        "DELETE",
+        "/api/v1/namespaces/t",
+        "application/json",
+        "",
+        None,
+    );
+    assert_eq!(c, 200);
+    assert_eq!(n["status"]["phase"], "Terminating", "{n:#}");
+    // the plain object went at once; new content is refused
+    assert_eq!(get(&sim, &format!("{p}/plain")).0, 404);
+    let (c, st) = call(&sim, "POST", p, "application/json", &plain, None);
+    assert_eq!((c, st["reason"].as_str()), (403, Some("Forbidden")));
+    // removing the finalizer lets the object, then the namespace, go
+    let (c, _) = call(
+        &sim,
+        "PATCH",
+        &format!("{p}/held"),
+        "application/merge-patch+json",
+        r#"{"metadata":{"finalizers":null}}"#,
+        None,
+    );
+    assert_eq!(c, 200);
+    assert_eq!(get(&sim, "/api/v1/namespaces/t").0, 404);
+}
+
+#[test]
+fn custom_resources_are_pruned_to_their_schema() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let crd = r#"{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+        "metadata":{"name":"gizmos.example.com"},
+        "spec":{"group":"example.com","scope":"Namespaced","names":{"plural":"gizmos","kind":"Gizmo"},
+          "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{
+            "type":"object","properties":{
+              "spec":{"type":"object","properties":{"size":{"type":"integer"},
+                "parts":{"type":"array","items":{"type":"object","properties":{"n":{"type":"string"}}}},
+                "extra":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}}}}}]}}"#;
+    let crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    assert_eq!(
+        call(&sim, "POST", crds, "application/json", crd, None).0,
+        201
+    );
+    let p = "/apis/example.com/v1/namespaces/default/gizmos";
+    let g = r#"{"apiVersion":"example.com/v1","kind":"Gizmo","metadata":{"name":"g"},
+        "spec":{"size":1,"color":"red","parts":[{"n":"a","m":"b"}],"extra":{"anything":1}}}"#;
+    let (c, st) = call(
+        &sim,
+        "POST",
+        &format!("{p}?fieldValidation=Strict"),
+        "application/json",
+        g,
+        None,
+    );
+    assert_eq!(c, 400);
+    assert_eq!(
+        st["message"],
+        "Gizmo in version \"v1\" cannot be handled as a Gizmo: strict decoding error: unknown field \"spec.color\", unknown field \"spec.parts[0].m\""
+    );
+    let (c, o) = call(&sim, "POST", p, "application/json", g, None);
+    assert_eq!(c, 201);
+    assert_eq!(
+        o["spec"],
+        json!({"size": 1, "parts": [{"n": "a"}], "extra": {"anything": 1}})
+    );
+}

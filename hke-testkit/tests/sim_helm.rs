@@ -233,6 +233,53 @@ fn helm4_install_wait_and_upgrade() {
         "nginx:1.27"
     );
     assert_eq!(d["metadata"]["managedFields"][0]["manager"], "helm");
+    // another manager changes the replicas: helm 4's next upgrade conflicts, unless forced
+    let code = merge_patch(
+        &env.sim,
+        "/apis/apps/v1/namespaces/default/deployments/demo-demo?fieldManager=kubectl-edit",
+        r#"{"spec":{"replicas":5}}"#,
+    );
+    assert_eq!(code, 200);
+    let (ok, _, err) = env.run(&["upgrade", "demo", &chart, "--set", "image.tag=1.28"]);
+    assert!(!ok);
+    assert!(
+        err.contains("conflict with \"kubectl-edit\" using apps/v1: .spec.replicas"),
+        "{err}"
+    );
+    let (ok, _, err) = env.run(&[
+        "upgrade",
+        "demo",
+        &chart,
+        "--set",
+        "image.tag=1.28",
+        "--force-conflicts",
+    ]);
+    assert!(ok, "{err}");
+    let d = env
+        .sim
+        .object("apps/v1", "Deployment", "default", "demo-demo")
+        .unwrap();
+    assert_eq!(d["spec"]["replicas"], 2);
+}
+
+/// A merge patch over raw HTTP; returns the status code.
+fn merge_patch(sim: &Simulator, path: &str, body: &str) -> u16 {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(sim.addr()).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        s,
+        "PATCH {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/merge-patch+json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
 }
 
 #[test]
@@ -287,4 +334,43 @@ fn helm4_test_logs_and_uninstall_wait() {
         .sim
         .object("v1", "ConfigMap", "default", "t-cm")
         .is_none());
+}
+
+fn hook_chart(dir: &std::path::Path, annotations: &str) -> String {
+    let chart = dir.join("hooked");
+    let job = format!(
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{{{ .Release.Name }}}}-migrate\n  annotations:\n    helm.sh/hook: post-install\n    helm.sh/hook-delete-policy: hook-succeeded\n{annotations}spec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: m\n        image: busybox\n"
+    );
+    for (p, text) in [
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: hooked\nversion: 0.1.0\n".to_string(),
+        ),
+        ("templates/job.yaml", job),
+    ] {
+        let path = chart.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    chart.to_string_lossy().into_owned()
+}
+
+/// Hook Jobs: helm watches them to completion (and deletes them on success); a failing
+/// one fails the install.
+#[test]
+fn helm3_hook_jobs() {
+    let Some(env) = Env::new("hooks") else {
+        return;
+    };
+    let chart = hook_chart(&env.dir, "    sim.hke.dev/ready-after-seconds: \"1\"\n");
+    let (ok, out, err) = env.run(&["install", "h", &chart, "--timeout", "30s"]);
+    assert!(ok, "{out}{err}");
+    assert!(env
+        .sim
+        .object("batch/v1", "Job", "default", "h-migrate")
+        .is_none());
+    let chart = hook_chart(&env.dir, "    sim.hke.dev/fail: migration failed\n");
+    let (ok, _, err) = env.run(&["install", "f", &chart, "--timeout", "30s"]);
+    assert!(!ok);
+    assert!(err.contains("BackoffLimitExceeded"), "{err}");
 }

@@ -293,6 +293,13 @@ spec:
   - name: v1
     served: true
     storage: true
+    additionalPrinterColumns:
+    - name: Size
+      type: integer
+      jsonPath: .spec.size
+    - name: Age
+      type: date
+      jsonPath: .metadata.creationTimestamp
     schema:
       openAPIV3Schema:
         type: object
@@ -337,6 +344,14 @@ fn kubectl_crd_serves_its_kind() {
     let (ok, out, err) = env.run(&["get", "wd", "w1", "-o", "jsonpath={.spec.size}"]);
     assert!(ok, "{err}");
     assert_eq!(out, "3");
+    let (ok, out, err) = env.run(&["get", "widgets"]);
+    assert!(ok, "{err}");
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0], ["NAME", "SIZE", "AGE"]);
+    assert_eq!(rows[1][..2], ["w1", "3"]);
     let (ok, out, _) = env.run(&["get", "--raw", "/openapi/v3/apis/example.com/v1"]);
     assert!(ok);
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -389,7 +404,53 @@ fn kubectl_server_side_apply() {
         .object("v1", "ConfigMap", "default", "demo")
         .unwrap();
     assert_eq!(obj["data"], serde_json::json!({"a": "2", "other": "y"}));
-    assert_eq!(obj["metadata"]["managedFields"][0]["manager"], "kubectl");
+    let managers: Vec<(&str, &str)> = obj["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["manager"].as_str().unwrap(),
+                e["operation"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        managers,
+        [("kubectl", "Apply"), ("kubectl-patch", "Update")]
+    );
+    assert!(obj["metadata"]["managedFields"][1]["fieldsV1"]["f:data"]["f:other"].is_object());
+    // a field another manager changed is a conflict, unless forced
+    let (ok, _, err) = env.run(&[
+        "patch",
+        "cm",
+        "demo",
+        "--type=merge",
+        "-p",
+        r#"{"data":{"a":"3"}}"#,
+    ]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = env.run(&["apply", "--server-side", "-f", "cm.yaml"]);
+    assert!(!ok);
+    assert!(
+        err.contains(
+            "Apply failed with 1 conflict: conflict with \"kubectl-patch\" using v1: .data.a"
+        ),
+        "{err}"
+    );
+    let (ok, _, err) = env.run(&[
+        "apply",
+        "--server-side",
+        "--force-conflicts",
+        "-f",
+        "cm.yaml",
+    ]);
+    assert!(ok, "{err}");
+    let obj = env
+        .sim
+        .object("v1", "ConfigMap", "default", "demo")
+        .unwrap();
+    assert_eq!(obj["data"]["a"], "2");
 }
 
 /// `kubectl get` asks for Tables: the printers' columns for the common kinds.
@@ -460,12 +521,23 @@ fn kubectl_get_watch_prints_rows() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("run kubectl");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // wait (bounded) until kubectl's watch is open
+    for _ in 0..200 {
+        if env
+            .sim
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/configmaps") && r.query.contains("watch=true"))
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     let (ok, _, err) = env.run(&["create", "cm", "w1", "--from-literal=a=b"]);
     assert!(ok, "{err}");
     let (ok, _, err) = env.run(&["delete", "cm", "w1"]);
     assert!(ok, "{err}");
-    std::thread::sleep(std::time::Duration::from_millis(1000));
+    std::thread::sleep(std::time::Duration::from_millis(2000));
     let _ = child.kill();
     let out = child.wait_with_output().expect("kubectl output");
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -391,7 +391,7 @@ impl PatchSchema {
 
     /// Fields of `doc` that the schema's struct types do not declare, as a server's strict
     /// decoding reports them (`spec.template.spec.containers[0].imagePullPolicyy`), in
-    /// document order, at most `limit`. Matching is exact (case-sensitive). Struct types
+    /// the order of `doc`'s maps, at most `limit`. Matching is exact (case-sensitive). Struct types
     /// without fields (`RawExtension`, `JSON`, `FieldsV1`) take anything; lenient
     /// (OpenAPI-derived) schemas report nothing.
     pub fn unknown_fields(&self, doc: &Value, limit: usize) -> Vec<String> {

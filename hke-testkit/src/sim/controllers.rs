@@ -74,6 +74,13 @@ pub struct Controllers {
     /// Events recorded so far (namespace, name), oldest first, at most [`MAX_EVENTS`].
     events: std::collections::VecDeque<(String, String)>,
     event_counter: u64,
+    /// The store revision after a pass that wrote nothing (the next passes rest until
+    /// it changes).
+    quiet_at: Option<u64>,
+    /// Some object waits for its `ready-after-seconds`.
+    waiting: bool,
+    /// The store revision the garbage collector last ran at.
+    gc_rev: u64,
 }
 
 /// Most Events the controllers keep (older ones are deleted).
@@ -288,6 +295,7 @@ impl Controllers {
         if now.duration_since(first) >= after {
             Phase::Ready
         } else {
+            self.waiting = true;
             Phase::Pending
         }
     }
@@ -295,6 +303,20 @@ impl Controllers {
     /// One pass of every controller over the store.
     pub fn tick(&mut self, store: &mut Store) {
         let now = Instant::now();
+        // the controllers' writes change no field ownership
+        store.set_field_manager(None);
+        // the garbage collector, about once a second when something changed
+        self.ticks += 1;
+        if self.ticks.is_multiple_of(10) && store.revision() != self.gc_rev {
+            store.collect_garbage();
+            self.gc_rev = store.revision();
+        }
+        // nothing changed since a pass that wrote nothing, and no timer runs: rest
+        let before = store.revision();
+        if Some(before) == self.quiet_at && !self.waiting {
+            return;
+        }
+        self.waiting = false;
         self.deployments(store);
         self.workload_pods(store);
         self.replica_sets(store, now);
@@ -304,11 +326,8 @@ impl Controllers {
         self.pods(store, now);
         self.services(store);
         self.pvcs(store);
-        // the garbage collector, about once a second
-        self.ticks += 1;
-        if self.ticks.is_multiple_of(10) {
-            store.collect_garbage();
-        }
+        let after = store.revision();
+        self.quiet_at = (after == before).then_some(after);
         // forget objects that are gone (bounded memory)
         if self.seen.len() > 10_000 {
             self.seen.clear();

@@ -13,6 +13,7 @@
 //! See `hke-testkit/README.md` for the details and for what the simulator does not do.
 
 pub mod controllers;
+pub mod fields;
 pub mod http;
 pub mod openapi;
 pub mod proto;
@@ -272,6 +273,7 @@ impl Simulator {
         let av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
         let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
         let mut st = lock(&self.shared.store);
+        st.set_field_manager(None);
         let res = st.resource_of(av, kind).ok_or_else(|| {
             ApiError::bad_request(&format!("no kind {kind:?} is served in {av:?}"))
         })?;
@@ -777,12 +779,23 @@ fn handle(req: &Request, shared: &Shared) -> Result<(u16, Value), ApiError> {
 const MAX_UNKNOWN_FIELDS: usize = 20;
 
 /// `fieldValidation=Strict`: unknown fields of a built-in kind (from `hke_core`'s patch
-/// metadata table) are a 400, with the API server's message.
+/// metadata table) or of a custom resource (its CRD's structural schema) are a 400, with
+/// the API server's message.
 fn strict_check(res: &resources::Resource, obj: &Value) -> Result<(), ApiError> {
-    let Some(schema) = hke_core::patch::PatchSchema::builtin(&res.api_version(), &res.kind) else {
-        return Ok(());
+    let unknown = match (
+        &res.schema,
+        hke_core::patch::PatchSchema::builtin(&res.api_version(), &res.kind),
+    ) {
+        // a custom resource: what pruning would remove
+        (Some(crd_schema), _) => {
+            let mut copy = obj.clone();
+            let mut u = store::prune_unknown(&mut copy, crd_schema);
+            u.truncate(MAX_UNKNOWN_FIELDS);
+            u
+        }
+        (None, Some(schema)) => schema.unknown_fields(obj, MAX_UNKNOWN_FIELDS),
+        (None, None) => return Ok(()),
     };
-    let unknown = schema.unknown_fields(obj, MAX_UNKNOWN_FIELDS);
     if unknown.is_empty() {
         return Ok(());
     }
@@ -796,6 +809,21 @@ fn strict_check(res: &resources::Resource, obj: &Value) -> Result<(), ApiError> 
         kind = res.kind,
         v = res.version
     )))
+}
+
+/// The field manager of a write: `fieldManager`, else the client's user agent up to the
+/// first `/` (as the API server defaults it).
+fn field_manager(req: &Request) -> String {
+    req.param("fieldManager")
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| {
+            req.header("user-agent")
+                .and_then(|ua| ua.split('/').next())
+                .unwrap_or("unknown")
+                .chars()
+                .take(128)
+                .collect()
+        })
 }
 
 /// The `autoscaling/v1` Scale of a scalable object.
@@ -835,6 +863,7 @@ fn scale_request(
     name: &str,
 ) -> Result<(u16, Value), ApiError> {
     let mut st = lock(store);
+    st.set_field_manager(Some(field_manager(req)));
     let res = st.resource(group, version, plural)?;
     if !resources::SCALABLE.contains(&res.kind.as_str()) {
         return Err(not_found());
@@ -950,6 +979,7 @@ fn object_request(
         }
     };
     let mut st = lock(store);
+    st.set_field_manager(Some(field_manager(req)));
     let res = st.resource(group, version, plural)?;
     if part == status && !store::has_status_subresource(&res) {
         return Err(not_found());
@@ -1040,7 +1070,8 @@ fn object_request(
                     )
                 })?;
                 let manager = req.param("fieldManager").unwrap_or_default();
-                return st.server_side_apply(&res, ns, n, body, dry_run, &manager, part);
+                let force = req.param("force").is_some_and(|f| f == "true");
+                return st.server_side_apply(&res, ns, n, body, dry_run, &manager, force, part);
             }
             let body = parse_body()?;
             if strict {

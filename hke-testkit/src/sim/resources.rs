@@ -21,6 +21,8 @@ pub struct Resource {
     pub crd: Option<String>,
     /// The CRD's `openAPIV3Schema` for this version, if it has one.
     pub schema: Option<serde_json::Value>,
+    /// The CRD version's `additionalPrinterColumns` (empty: Name and Age).
+    pub printer_columns: Vec<serde_json::Value>,
 }
 
 impl Resource {
@@ -191,6 +193,7 @@ pub fn builtin() -> Vec<Resource> {
             short_names: short_names(p).iter().map(|s| s.to_string()).collect(),
             crd: None,
             schema: None,
+            printer_columns: Vec::new(),
         })
         .collect()
 }

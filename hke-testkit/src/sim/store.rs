@@ -2,7 +2,7 @@
 //! generation, creationTimestamp, generateName, namespaces that must exist), label and
 //! field selectors, JSON merge patch, and `Status` errors.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Map, Value};
@@ -105,6 +105,13 @@ pub struct Store {
     /// The last configuration each field manager applied (server-side apply), by
     /// (resource, namespace, name, manager).
     applied: BTreeMap<(ResourceKey, String, String, String), Value>,
+    /// Field owners per object (resource, namespace, name).
+    owners: BTreeMap<(ResourceKey, String, String), Vec<super::fields::Owner>>,
+    /// The field manager of the write under way (`None`: the simulator itself).
+    manager: Option<String>,
+    /// Walking schemas per `apiVersion/kind` (built-in kinds).
+    kind_schemas:
+        std::collections::HashMap<String, Option<std::sync::Arc<super::fields::KindSchema>>>,
     /// Service cluster IPs and node ports handed out so far.
     allocated_ips: u32,
     allocated_ports: u32,
@@ -165,8 +172,10 @@ impl Store {
     /// live object as a three-way patch (strategic merge for built-in kinds, JSON merge for
     /// others) against what the same field manager applied last, so fields that manager
     /// stopped applying are removed and fields set by others are kept. Ownership conflicts
-    /// between managers are not detected (`force` changes nothing). `metadata.managedFields`
-    /// lists each applying manager (with an empty `fieldsV1`).
+    /// between managers: an applied leaf another manager owns with a different current
+    /// value is a 409 `Conflict` (the API server's message and `FieldManagerConflict`
+    /// causes) unless `force`, which takes the field over. `metadata.managedFields`
+    /// lists the owners (see [`super::fields`]).
     #[allow(clippy::too_many_arguments)]
     pub fn server_side_apply(
         &mut self,
@@ -176,6 +185,7 @@ impl Store {
         applied: Value,
         dry_run: bool,
         manager: &str,
+        force: bool,
         part: Part,
     ) -> Result<(u16, Value), ApiError> {
         if manager.is_empty() {
@@ -199,62 +209,134 @@ impl Store {
             ));
         }
         let ns_s = ns.unwrap_or("").to_string();
-        let managed = |obj: &mut Value, old: Option<&Value>| {
-            let mut entries: Vec<Value> = old
-                .and_then(|o| o.pointer("/metadata/managedFields"))
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            entries.retain(|e| !(e["manager"] == manager && e["operation"] == "Apply"));
-            entries.push(json!({
-                "manager": manager, "operation": "Apply", "apiVersion": res.api_version(),
-                "time": now_rfc3339(), "fieldsType": "FieldsV1", "fieldsV1": {},
-            }));
-            let m = obj_map(obj_map(obj).entry("metadata").or_insert_with(|| json!({})));
-            m.insert("managedFields".into(), Value::Array(entries));
-        };
         let key = (
             Self::key(res),
             ns_s.clone(),
             name.to_string(),
             manager.to_string(),
         );
-        let Ok(old) = self.get(res, &ns_s, name) else {
-            let mut obj = applied.clone();
-            let m = obj_map(
-                obj_map(&mut obj)
-                    .entry("metadata")
-                    .or_insert_with(|| json!({})),
-            );
-            m.insert("name".into(), json!(name));
-            managed(&mut obj, None);
-            let created = self.create(res, ns, obj, dry_run)?;
+        let okey = (Self::key(res), ns_s.clone(), name.to_string());
+        let schema = self.kind_schema(res);
+        let applied_leaves = super::fields::leaves(&applied, schema.as_deref());
+        let old = self.get(res, &ns_s, name).ok();
+        if let Some(current) = &old {
+            let owners = self.owners.get(&okey).cloned().unwrap_or_default();
+            let conflicts =
+                super::fields::conflicts(&owners, manager, &applied_leaves, &applied, current);
+            if !conflicts.is_empty() && !force {
+                let causes: Vec<Value> = conflicts
+                    .iter()
+                    .map(|(m, av, p)| {
+                        json!({"type": "FieldManagerConflict",
+                               "message": format!("conflict with \"{m}\" using {av}"),
+                               "field": super::fields::render_path(p)})
+                    })
+                    .collect();
+                let mut e = ApiError::new(
+                    409,
+                    "Conflict",
+                    &super::fields::conflict_message(&conflicts),
+                );
+                e.details = Some(json!({"name": name, "group": res.group, "kind": res.plural,
+                                        "causes": causes}));
+                return Err(e);
+            }
             if !dry_run {
-                self.applied.insert(key, applied);
+                let taken: BTreeSet<super::fields::FieldPath> =
+                    conflicts.into_iter().map(|(_, _, p)| p).collect();
+                if let Some(owners) = self.owners.get_mut(&okey) {
+                    for o in owners.iter_mut() {
+                        o.paths.retain(|p| !taken.contains(p));
+                    }
+                }
             }
-            return Ok((201, created));
-        };
-        let original = self.applied.get(&key).cloned().unwrap_or(json!({}));
-        let mut current = old.clone();
-        if let Some(m) = current.get_mut("metadata").and_then(Value::as_object_mut) {
-            m.remove("managedFields");
         }
-        let merged = match hke_core::patch::PatchSchema::builtin(&res.api_version(), &res.kind) {
-            Some(schema) => {
-                hke_core::patch::three_way(&original, &applied, &current, &schema, true)
-                    .and_then(|p| hke_core::patch::apply(&current, &p, &schema))
+        let set_apply_owner = |st: &mut Store| {
+            let owners = st.owners.entry(okey.clone()).or_default();
+            let entry = super::fields::Owner {
+                manager: manager.to_string(),
+                operation: "Apply".into(),
+                api_version: res.api_version(),
+                time: now_rfc3339(),
+                paths: applied_leaves.clone(),
+            };
+            match owners
+                .iter_mut()
+                .find(|o| o.manager == manager && o.operation == "Apply")
+            {
+                Some(o) => *o = entry,
+                None => owners.push(entry),
             }
-            None => hke_core::patch::json_merge::three_way(&original, &applied, &current, &[])
-                .and_then(|p| hke_core::patch::json_merge::apply(&current, &p)),
         };
-        let mut obj = merged.map_err(|e| ApiError::invalid(res, name, &e.to_string()))?;
-        managed(&mut obj, Some(&old));
-        split_status(res, &old, &mut obj, part);
-        self.store_update(res, &ns_s, name, &old, &mut obj, dry_run)?;
-        if !dry_run {
-            self.applied.insert(key, applied);
-        }
-        Ok((200, obj))
+        let saved_manager = self.manager.take();
+        let result = match old {
+            None => {
+                let mut obj = applied.clone();
+                let m = obj_map(
+                    obj_map(&mut obj)
+                        .entry("metadata")
+                        .or_insert_with(|| json!({})),
+                );
+                m.insert("name".into(), json!(name));
+                m.remove("managedFields");
+                if !dry_run {
+                    set_apply_owner(self);
+                }
+                match self.create(res, ns, obj, dry_run) {
+                    Ok(created) => {
+                        if !dry_run {
+                            self.applied.insert(key, applied);
+                        }
+                        Ok((201, created))
+                    }
+                    Err(e) => {
+                        if !dry_run {
+                            self.owners.remove(&okey);
+                        }
+                        Err(e)
+                    }
+                }
+            }
+            Some(old) => {
+                let original = self.applied.get(&key).cloned().unwrap_or(json!({}));
+                let mut current = old.clone();
+                if let Some(m) = current.get_mut("metadata").and_then(Value::as_object_mut) {
+                    m.remove("managedFields");
+                }
+                let merged =
+                    match hke_core::patch::PatchSchema::builtin(&res.api_version(), &res.kind) {
+                        Some(schema) => {
+                            hke_core::patch::three_way(&original, &applied, &current, &schema, true)
+                                .and_then(|p| hke_core::patch::apply(&current, &p, &schema))
+                        }
+                        None => hke_core::patch::json_merge::three_way(
+                            &original,
+                            &applied,
+                            &current,
+                            &[],
+                        )
+                        .and_then(|p| hke_core::patch::json_merge::apply(&current, &p)),
+                    };
+                match merged {
+                    Err(e) => Err(ApiError::invalid(res, name, &e.to_string())),
+                    Ok(mut obj) => {
+                        split_status(res, &old, &mut obj, part);
+                        if !dry_run {
+                            set_apply_owner(self);
+                        }
+                        self.store_update(res, &ns_s, name, &old, &mut obj, dry_run)
+                            .map(|()| {
+                                if !dry_run {
+                                    self.applied.insert(key, applied);
+                                }
+                                (200, obj)
+                            })
+                    }
+                }
+            }
+        };
+        self.manager = saved_manager;
+        result
     }
 
     /// Serves `regs` for the CustomResourceDefinition `crd`, replacing what it served
@@ -286,6 +368,90 @@ impl Store {
             if !self.resources.iter().any(|x| Self::key(x) == Self::key(&r)) {
                 self.resources.push(r);
             }
+        }
+    }
+
+    /// Sets the field manager of the writes that follow (`None`: the simulator's own
+    /// writes, which change no ownership).
+    pub fn set_field_manager(&mut self, manager: Option<String>) {
+        self.manager = manager;
+    }
+
+    fn kind_schema(&mut self, res: &Resource) -> Option<std::sync::Arc<super::fields::KindSchema>> {
+        let key = format!("{}/{}", res.api_version(), res.kind);
+        self.kind_schemas
+            .entry(key)
+            .or_insert_with(|| {
+                super::fields::KindSchema::for_kind(&res.api_version(), &res.kind)
+                    .map(std::sync::Arc::new)
+            })
+            .clone()
+    }
+
+    /// Updates field ownership for a write of `obj` (the current manager takes the
+    /// leaves it changed, with an `Update` entry; leaves gone from the object are
+    /// forgotten) and writes `metadata.managedFields`.
+    fn finish_owners(
+        &mut self,
+        res: &Resource,
+        ns: &str,
+        name: &str,
+        old: Option<&Value>,
+        obj: &mut Value,
+    ) {
+        let schema = self.kind_schema(res);
+        let new_leaves = super::fields::leaves(obj, schema.as_deref());
+        let key = (Self::key(res), ns.to_string(), name.to_string());
+        let manager = self.manager.clone();
+        let owners = self.owners.entry(key.clone()).or_default();
+        if let Some(m) = manager {
+            let changed: BTreeSet<super::fields::FieldPath> = new_leaves
+                .iter()
+                .filter(|p| match old {
+                    Some(o) => !super::fields::same_at(o, obj, p),
+                    None => true,
+                })
+                .cloned()
+                .collect();
+            if !changed.is_empty() {
+                for o in owners.iter_mut() {
+                    if !(o.manager == m && o.operation == "Update") {
+                        o.paths.retain(|p| !changed.contains(p));
+                    }
+                }
+                let now = now_rfc3339();
+                match owners
+                    .iter_mut()
+                    .find(|o| o.manager == m && o.operation == "Update")
+                {
+                    Some(o) => {
+                        o.paths.extend(changed);
+                        o.time = now;
+                        o.api_version = res.api_version();
+                    }
+                    None => owners.push(super::fields::Owner {
+                        manager: m,
+                        operation: "Update".into(),
+                        api_version: res.api_version(),
+                        time: now,
+                        paths: changed,
+                    }),
+                }
+            }
+        }
+        for o in owners.iter_mut() {
+            o.paths.retain(|p| new_leaves.contains(p));
+        }
+        owners.retain(|o| !o.paths.is_empty());
+        let entries: Vec<Value> = owners.iter().map(super::fields::Owner::entry).collect();
+        if entries.is_empty() {
+            self.owners.remove(&key);
+        }
+        let m = obj_map(obj_map(obj).entry("metadata").or_insert_with(|| json!({})));
+        if entries.is_empty() {
+            m.remove("managedFields");
+        } else {
+            m.insert("managedFields".into(), Value::Array(entries));
         }
     }
 
@@ -628,6 +794,19 @@ impl Store {
         format!("00000000-0000-4000-8000-{n:012x}")
     }
 
+    fn namespace_terminating(&self, ns: &str) -> bool {
+        self.objects
+            .get(&(String::new(), "v1".into(), "namespaces".into()))
+            .and_then(|m| m.get(&(String::new(), ns.to_string())))
+            .is_some_and(|o| o.pointer("/metadata/deletionTimestamp").is_some())
+    }
+
+    fn namespace_has_objects(&self, ns: &str) -> bool {
+        self.objects
+            .values()
+            .any(|m| m.keys().any(|(ons, _)| ons == ns))
+    }
+
     fn namespace_exists(&self, ns: &str) -> bool {
         self.objects
             .get(&(String::new(), "v1".into(), "namespaces".into()))
@@ -783,6 +962,15 @@ impl Store {
                 let nsres = self.resource("", "v1", "namespaces")?;
                 return Err(ApiError::not_found(&nsres, &ns));
             }
+            if self.namespace_terminating(&ns) {
+                return Err(ApiError::about(
+                    403,
+                    "Forbidden",
+                    res,
+                    &name,
+                    format!("{} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", group_resource(res)),
+                ));
+            }
             ns
         } else {
             String::new()
@@ -834,7 +1022,11 @@ impl Store {
         } else {
             None
         };
+        if let Some(schema) = &res.schema {
+            prune_unknown(&mut obj, schema);
+        }
         if !dry_run {
+            self.finish_owners(res, &ns, &name, None, &mut obj);
             self.objects
                 .entry(Self::key(res))
                 .or_default()
@@ -917,6 +1109,9 @@ impl Store {
         dry_run: bool,
     ) -> Result<(), ApiError> {
         self.apply_defaults(res, obj, Some(old));
+        if let Some(schema) = &res.schema {
+            prune_unknown(obj, schema);
+        }
         let crd = if is_crd(res) {
             let regs = crd_resources(obj, name).map_err(|m| ApiError::invalid(res, name, &m))?;
             set_crd_status(obj);
@@ -961,6 +1156,7 @@ impl Store {
         }
         m.insert("resourceVersion".into(), rv);
         if !dry_run {
+            self.finish_owners(res, ns, name, Some(old), obj);
             self.objects
                 .entry(Self::key(res))
                 .or_default()
@@ -1225,6 +1421,42 @@ impl Store {
     ) -> Result<Value, ApiError> {
         let key = (ns.to_string(), name.to_string());
         let mut obj = self.get(res, ns, name)?;
+        if res.group.is_empty() && res.kind == "Namespace" && !dry_run {
+            // delete the contents first; what finalizers hold keeps the namespace
+            // Terminating until it is gone
+            let contents: Vec<(ResourceKey, String)> = self
+                .objects
+                .iter()
+                .flat_map(|(k, m)| {
+                    m.keys()
+                        .filter(|(ons, _)| ons == name)
+                        .map(move |(_, n)| (k.clone(), n.clone()))
+                })
+                .collect();
+            for ((g, v, p), n) in contents.into_iter().take(MAX_CASCADE) {
+                if let Ok(r) = self.resource(&g, &v, &p) {
+                    let _ = self.delete(&r, name, &n, false);
+                }
+            }
+            if self.namespace_has_objects(name) {
+                if obj.pointer("/metadata/deletionTimestamp").is_none() {
+                    let rv = self.next_rv();
+                    if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                        m.insert("deletionTimestamp".into(), json!(now_rfc3339()));
+                        m.insert("resourceVersion".into(), json!(rv));
+                    }
+                    if let Some(st) = obj.get_mut("status").and_then(Value::as_object_mut) {
+                        st.insert("phase".into(), json!("Terminating"));
+                    }
+                    self.objects
+                        .entry(Self::key(res))
+                        .or_default()
+                        .insert(key, obj.clone());
+                    self.record(res, ns, "MODIFIED", &obj);
+                }
+                return Ok(obj);
+            }
+        }
         if has_finalizers(&obj) {
             // finalizers hold the object: mark it deleted, keep it until they are removed
             if dry_run || obj.pointer("/metadata/deletionTimestamp").is_some() {
@@ -1257,8 +1489,16 @@ impl Store {
             let k = Self::key(res);
             self.applied
                 .retain(|(rk, ans, an, _), _| !(rk == &k && ans == ns && an == name));
+            self.owners
+                .remove(&(k.clone(), ns.to_string(), name.to_string()));
             if is_crd(res) {
                 self.register_crd(name, Vec::new());
+            }
+            // the last object of a Terminating namespace is gone: so is the namespace
+            if res.namespaced && self.namespace_terminating(ns) && !self.namespace_has_objects(ns) {
+                if let Ok(nsres) = self.resource("", "v1", "namespaces") {
+                    let _ = self.delete(&nsres, "", ns, false);
+                }
             }
             if res.kind == "Namespace" {
                 let mut gone = Vec::new();
@@ -1351,6 +1591,69 @@ fn split_status(res: &Resource, old: &Value, obj: &mut Value, part: Part) {
             *obj = new;
         }
     }
+}
+
+/// Most nesting [`prune_unknown`] follows.
+const MAX_PRUNE_DEPTH: usize = 64;
+
+/// Removes the fields of a custom resource that its CRD's structural schema does not
+/// declare (what the API server's pruning does), returning their paths (`spec.color`,
+/// `spec.items[0].x`). `apiVersion`, `kind` and `metadata` are left alone; a node with
+/// `x-kubernetes-preserve-unknown-fields: true` or `x-kubernetes-embedded-resource`
+/// keeps everything below it.
+pub fn prune_unknown(obj: &mut Value, schema: &Value) -> Vec<String> {
+    fn walk(v: &mut Value, s: &Value, path: &str, out: &mut Vec<String>, depth: usize) {
+        if depth > MAX_PRUNE_DEPTH
+            || s.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true))
+            || s.get("x-kubernetes-embedded-resource") == Some(&Value::Bool(true))
+        {
+            return;
+        }
+        match v {
+            Value::Object(m) => {
+                let props = s.get("properties").and_then(Value::as_object);
+                let extra = s.get("additionalProperties");
+                let keys: Vec<String> = m.keys().cloned().collect();
+                for k in keys {
+                    if depth == 0 && matches!(k.as_str(), "apiVersion" | "kind" | "metadata") {
+                        continue;
+                    }
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    let child_schema = props.and_then(|ps| ps.get(&k)).or(match extra {
+                        Some(Value::Object(_)) => extra,
+                        _ => None,
+                    });
+                    match child_schema {
+                        Some(cs) => {
+                            if let Some(child) = m.get_mut(&k) {
+                                walk(child, cs, &p, out, depth + 1);
+                            }
+                        }
+                        None if extra == Some(&Value::Bool(true)) => {}
+                        None => {
+                            m.remove(&k);
+                            out.push(p);
+                        }
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(is) = s.get("items") {
+                    for (i, item) in items.iter_mut().enumerate() {
+                        walk(item, is, &format!("{path}[{i}]"), out, depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(obj, schema, "", &mut out, 0);
+    out
 }
 
 /// A Job without `manualSelector` selects its Pods by its uid: `spec.selector` and the
@@ -1487,6 +1790,11 @@ fn crd_resources(obj: &Value, name: &str) -> Result<Vec<Resource>, String> {
             group: group.to_string(),
             version: version.to_string(),
             schema: v.pointer("/schema/openAPIV3Schema").cloned(),
+            printer_columns: v
+                .get("additionalPrinterColumns")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
             kind: kind.to_string(),
             plural: plural.to_string(),
             namespaced,

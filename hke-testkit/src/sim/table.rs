@@ -399,6 +399,9 @@ fn cells(kind: &str, o: &Value) -> Vec<Value> {
 /// The Table of one object or a list (`include_object`: `None`, `Metadata` (default) or
 /// `Object`, as the `includeObject` parameter).
 pub fn render(res: &Resource, v: &Value, include_object: &str) -> Value {
+    if !res.printer_columns.is_empty() {
+        return render_custom(res, v, include_object);
+    }
     let kind = res.kind.as_str();
     let mut defs = vec![
         json!({"name": "Name", "type": "string", "format": "name", "description": "Name must be unique within a namespace.", "priority": 0}),
@@ -427,13 +430,159 @@ pub fn render(res: &Resource, v: &Value, include_object: &str) -> Value {
             c.extend(wide(false));
             c.push(json!(age(o)));
             c.extend(wide(true));
-            let object = match include_object {
-                "None" => Value::Null,
-                "Object" => (*o).clone(),
-                _ => json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
-                            "metadata": o.get("metadata").cloned().unwrap_or(json!({}))}),
-            };
-            json!({"cells": c, "object": object})
+            json!({"cells": c, "object": row_object(o, include_object)})
+        })
+        .collect();
+    let rv = v
+        .pointer("/metadata/resourceVersion")
+        .cloned()
+        .unwrap_or(json!(""));
+    json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1",
+           "metadata": {"resourceVersion": rv}, "columnDefinitions": defs, "rows": rows})
+}
+
+fn row_object(o: &Value, include_object: &str) -> Value {
+    match include_object {
+        "None" => Value::Null,
+        "Object" => o.clone(),
+        _ => json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                    "metadata": o.get("metadata").cloned().unwrap_or(json!({}))}),
+    }
+}
+
+/// One step of a printer-column JSONPath.
+#[derive(Debug, PartialEq)]
+enum Step {
+    Field(String),
+    Index(usize),
+    /// `[?(@.a.b=="v")]`: the first element whose `a.b` equals the literal.
+    Filter(Vec<String>, Value),
+}
+
+/// Splits `.status.conditions[?(@.type=="Ready")].status` into steps (`None` when it
+/// is not understood).
+fn parse_path(path: &str) -> Option<Vec<Step>> {
+    let mut steps = Vec::new();
+    let mut chars = path
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .chars()
+        .peekable();
+    let mut field = String::new();
+    let flush = |field: &mut String, steps: &mut Vec<Step>| {
+        if !field.is_empty() {
+            steps.push(Step::Field(std::mem::take(field)));
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => flush(&mut field, &mut steps),
+            '[' => {
+                flush(&mut field, &mut steps);
+                let mut inner = String::new();
+                let mut depth = 1;
+                for c in chars.by_ref() {
+                    match c {
+                        '[' => depth += 1,
+                        ']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    inner.push(c);
+                }
+                let inner = inner.trim();
+                if let Some(f) = inner.strip_prefix("?(").and_then(|f| f.strip_suffix(')')) {
+                    let (lhs, rhs) = f.split_once("==")?;
+                    let lhs = lhs.trim().strip_prefix("@.")?;
+                    let rhs = rhs.trim();
+                    let lit = if (rhs.starts_with('"') && rhs.ends_with('"'))
+                        || (rhs.starts_with('\'') && rhs.ends_with('\''))
+                    {
+                        json!(rhs.get(1..rhs.len().saturating_sub(1)).unwrap_or(""))
+                    } else {
+                        serde_json::from_str(rhs).ok()?
+                    };
+                    steps.push(Step::Filter(
+                        lhs.split('.').map(str::to_string).collect(),
+                        lit,
+                    ));
+                } else if inner == "*" {
+                    steps.push(Step::Index(0));
+                } else {
+                    steps.push(Step::Index(inner.parse().ok()?));
+                }
+            }
+            c => field.push(c),
+        }
+    }
+    flush(&mut field, &mut steps);
+    Some(steps)
+}
+
+/// A printer-column JSONPath (`.spec.size`, `.items[0].name`,
+/// `.status.conditions[?(@.type=="Ready")].status`) into an object.
+fn json_path<'a>(o: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut cur = o;
+    for step in parse_path(path)? {
+        cur = match step {
+            Step::Field(f) => cur.get(&f)?,
+            Step::Index(i) => cur.get(i)?,
+            Step::Filter(fields, lit) => cur.as_array()?.iter().find(|item| {
+                let mut v = *item;
+                for f in &fields {
+                    match v.get(f) {
+                        Some(x) => v = x,
+                        None => return false,
+                    }
+                }
+                *v == lit
+            })?,
+        };
+    }
+    Some(cur)
+}
+
+/// The Table of a custom resource with `additionalPrinterColumns`.
+fn render_custom(res: &Resource, v: &Value, include_object: &str) -> Value {
+    let mut defs = vec![
+        json!({"name": "Name", "type": "string", "format": "name", "description": "Name must be unique within a namespace.", "priority": 0}),
+    ];
+    for c in &res.printer_columns {
+        defs.push(json!({
+            "name": c.get("name").cloned().unwrap_or(json!("")),
+            "type": c.get("type").cloned().unwrap_or(json!("string")),
+            "format": c.get("format").cloned().unwrap_or(json!("")),
+            "description": c.get("description").cloned().unwrap_or(json!("")),
+            "priority": c.get("priority").cloned().unwrap_or(json!(0)),
+        }));
+    }
+    let items: Vec<&Value> = match v.get("items").and_then(Value::as_array) {
+        Some(items) => items.iter().collect(),
+        None => vec![v],
+    };
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|o| {
+            let mut cells = vec![json!(str_at(o, "/metadata/name"))];
+            for c in &res.printer_columns {
+                let path = c.get("jsonPath").and_then(Value::as_str).unwrap_or("");
+                let value = json_path(o, path).cloned().unwrap_or(Value::Null);
+                let cell = match (c.get("type").and_then(Value::as_str), &value) {
+                    (Some("date"), Value::String(t)) => match parse_time(t) {
+                        Some(t) => json!(human_duration(now_secs() - t)),
+                        None => value.clone(),
+                    },
+                    (_, Value::Object(_) | Value::Array(_)) => json!(value.to_string()),
+                    _ => value.clone(),
+                };
+                cells.push(cell);
+            }
+            json!({"cells": cells, "object": row_object(o, include_object)})
         })
         .collect();
     let rv = v
@@ -447,6 +596,24 @@ pub fn render(res: &Resource, v: &Value, include_object: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printer_column_paths() {
+        let o = json!({"spec": {"size": 3, "items": [{"n": "a"}, {"n": "b"}]},
+            "status": {"conditions": [{"type": "Synced", "status": "False"},
+                                      {"type": "Ready", "status": "True"}]}});
+        assert_eq!(json_path(&o, ".spec.size"), Some(&json!(3)));
+        assert_eq!(json_path(&o, ".spec.items[1].n"), Some(&json!("b")));
+        assert_eq!(
+            json_path(&o, ".status.conditions[?(@.type==\"Ready\")].status"),
+            Some(&json!("True"))
+        );
+        assert_eq!(
+            json_path(&o, ".status.conditions[?(@.type=='Synced')].status"),
+            Some(&json!("False"))
+        );
+        assert_eq!(json_path(&o, ".status.missing"), None);
+    }
 
     #[test]
     fn human_durations_follow_kubernetes() {
