@@ -399,16 +399,17 @@ fn fused_string_keyed_diff(
     opts: DiffOptions,
     depth: usize,
 ) -> Option<ListDiff> {
-    let mut okeys: Vec<&str> = Vec::with_capacity(original.len());
-    for v in original {
-        let Value::String(k) = v.as_object()?.get(merge_key)? else {
-            return None;
-        };
-        okeys.push(k);
+    fn key_of<'v>(v: &'v Value, merge_key: &str) -> Option<&'v str> {
+        match v.as_object()?.get(merge_key)? {
+            Value::String(k) => Some(k),
+            _ => None,
+        }
     }
-    if !all_distinct(&okeys) {
-        return None;
-    }
+    // The keys of `original` are read as the walk reaches each element (it is diffed
+    // right after, while in cache): one pass over each list, not two. Elements the walk
+    // does not reach are read at the end; any unusual element then sends the whole list
+    // to the general path, as before.
+    let mut okeys: Vec<Option<&str>> = vec![None; original.len()];
     // Lists usually keep their order between versions: an element is first looked for at
     // its own position, and the key index is built only when that fails.
     let mut opos: Option<HashMap<&str, usize>> = None;
@@ -433,12 +434,31 @@ fn fused_string_keyed_diff(
         if opts.set_element_order {
             mkeys.push(key_value);
         }
-        let found = if okeys.get(j) == Some(&k.as_str()) {
+        let at_j = match (opos.is_none(), original.get(j)) {
+            (true, Some(ov)) => {
+                let ok = key_of(ov, merge_key)?;
+                if let Some(slot) = okeys.get_mut(j) {
+                    *slot = Some(ok);
+                }
+                ok == k.as_str()
+            }
+            _ => false,
+        };
+        let found = if at_j {
             Some(j)
         } else {
-            opos.get_or_insert_with(|| okeys.iter().enumerate().map(|(i, k)| (*k, i)).collect())
-                .get(k.as_str())
-                .copied()
+            if opos.is_none() {
+                let mut index = HashMap::with_capacity(original.len());
+                for (i, ov) in original.iter().enumerate() {
+                    let ok = key_of(ov, merge_key)?;
+                    if let Some(slot) = okeys.get_mut(i) {
+                        *slot = Some(ok);
+                    }
+                    index.insert(ok, i);
+                }
+                opos = Some(index);
+            }
+            opos.as_ref().and_then(|o| o.get(k.as_str())).copied()
         };
         match found {
             Some(i) => {
@@ -462,6 +482,17 @@ fn fused_string_keyed_diff(
         }
     }
     if !all_distinct(&mkey_strs) {
+        return None;
+    }
+    let mut okeys_all: Vec<&str> = Vec::with_capacity(original.len());
+    for (i, k) in okeys.iter().enumerate() {
+        match k {
+            Some(k) => okeys_all.push(k),
+            None => okeys_all.push(key_of(original.get(i)?, merge_key)?),
+        }
+    }
+    let okeys = okeys_all;
+    if !all_distinct(&okeys) {
         return None;
     }
     if !opts.ignore_deletions {
