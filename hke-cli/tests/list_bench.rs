@@ -4,13 +4,11 @@
 //! hke-cli --test list_bench -- --nocapture`. It prints the figures and checks that both
 //! list the same releases.
 
-use hke_core::kube::{ConnectOptions, KubeClient, KubeObjects};
-use hke_core::release::{ChartRecord, GoTime, Info, Release, Status};
-use hke_core::storage::{DriverKind, ObjectDriver, Storage};
+use hke_core::release::Status;
+use hke_testkit::records::{secret_storage, RecordSpec};
 use hke_testkit::sim::{Config, Simulator};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn timed(bin: &Path, kubeconfig: &Path, sim: &Simulator) -> (Duration, usize, String) {
@@ -52,50 +50,29 @@ fn list_1000_releases_against_helm3() {
     std::fs::create_dir_all(&dir).expect("tmp");
     let kc = dir.join("kubeconfig");
     sim.write_kubeconfig(&kc).expect("kubeconfig");
-    let client = KubeClient::connect(&ConnectOptions {
-        kubeconfig: Some(kc.clone()),
-        ..Default::default()
-    })
-    .expect("connect");
-    let storage = Storage::new(Box::new(ObjectDriver::new(
-        DriverKind::Secret,
-        Box::new(KubeObjects::new(
-            Arc::new(client),
-            DriverKind::Secret,
-            Some("default".into()),
-        )),
-    )));
-    let metadata = serde_json::value::RawValue::from_string(
-        r#"{"name":"app","version":"1.0.0","apiVersion":"v2","appVersion":"2.0","type":"application"}"#.into(),
-    )
-    .expect("raw");
+    let storage = secret_storage(&kc, "default").expect("storage");
     let manifest: String = "---\n# Source: app/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n".to_string()
         + &(0..60).map(|i| format!("  k{i}: value-{i}\n")).collect::<String>();
     for r in 0..1000 {
+        let name = format!("rel-{r:04}");
         for v in 1..=10 {
-            let mut rel = Release {
-                name: format!("rel-{r:04}"),
-                namespace: "default".into(),
+            let spec = RecordSpec {
+                name: &name,
+                namespace: "default",
                 version: v,
-                manifest: manifest.clone(),
-                chart: Some(ChartRecord {
-                    metadata: metadata.clone(),
-                    ..ChartRecord::default()
-                }),
-                info: Some(Info {
-                    first_deployed: GoTime::now(),
-                    last_deployed: GoTime::now(),
-                    ..Info::default()
-                }),
-                ..Release::default()
+                status: if v == 10 {
+                    Status::Deployed
+                } else {
+                    Status::Superseded
+                },
+                description: "Upgrade complete",
+                manifest: &manifest,
+                notes: "",
+                chart: "app",
+                chart_version: "1.0.0",
+                app_version: "2.0",
             };
-            let status = if v == 10 {
-                Status::Deployed
-            } else {
-                Status::Superseded
-            };
-            rel.set_status(status, "Upgrade complete");
-            storage.create(&rel).expect("store");
+            storage.create(&spec.build()).expect("store");
         }
     }
     let hke = PathBuf::from(env!("CARGO_BIN_EXE_hke"));

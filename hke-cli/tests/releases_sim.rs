@@ -12,13 +12,11 @@
 //! `-d` ties within a second), so those orders are not compared.
 //! Skips with a printed reason when helm3 is not installed.
 
-use hke_core::kube::{ConnectOptions, KubeClient, KubeObjects};
-use hke_core::release::{ChartRecord, GoTime, Info, Release, Status};
-use hke_core::storage::{DriverKind, ObjectDriver, Storage};
+use hke_core::release::{Release, Status};
+use hke_testkit::records::{secret_storage, RecordSpec};
 use hke_testkit::sim::{Config, Simulator};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 
 fn hke() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_hke"))
@@ -43,6 +41,23 @@ fn run_with_driver(bin: &Path, args: &[&str], kubeconfig: &Path, driver: &str) -
         String::from_utf8_lossy(&out.stderr),
         out.status.code().unwrap_or(-1)
     )
+}
+
+/// A revision of `by-hke` (chart written-1.2.3) as hke writes it.
+fn written(version: i64, status: Status, description: &str, manifest: &str) -> Release {
+    RecordSpec {
+        name: "by-hke",
+        namespace: "default",
+        version,
+        status,
+        description,
+        manifest,
+        notes: "written by hke",
+        chart: "written",
+        chart_version: "1.2.3",
+        app_version: "9.9",
+    }
+    .build()
 }
 
 fn demo_chart() -> PathBuf {
@@ -212,43 +227,15 @@ fn hke_reads_what_helm_writes_and_helm_reads_what_hke_writes() {
     ));
 
     // 2. hke writes two revisions of a release; helm reads them.
-    let client = KubeClient::connect(&ConnectOptions {
-        kubeconfig: Some(kc.clone()),
-        ..Default::default()
-    })
-    .expect("connect");
-    let objects = KubeObjects::new(Arc::new(client), DriverKind::Secret, Some("default".into()));
-    let storage = Storage::new(Box::new(ObjectDriver::new(
-        DriverKind::Secret,
-        Box::new(objects),
-    )));
-    let metadata = serde_json::value::RawValue::from_string(
-        r#"{"name":"written","version":"1.2.3","apiVersion":"v2","appVersion":"9.9","type":"application"}"#.into(),
-    )
-    .expect("raw");
+    let storage = secret_storage(&kc, "default").expect("storage");
     for (version, status, desc) in [
         (1, Status::Superseded, "Install complete"),
         (2, Status::Deployed, "Upgrade complete"),
     ] {
-        let mut r = Release {
-            name: "by-hke".into(),
-            namespace: "default".into(),
-            version,
-            manifest: format!("---\n# Source: written/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rev{version}\n"),
-            chart: Some(ChartRecord {
-                metadata: metadata.clone(),
-                ..ChartRecord::default()
-            }),
-            info: Some(Info {
-                first_deployed: GoTime::now(),
-                last_deployed: GoTime::now(),
-                notes: "written by hke".into(),
-                ..Info::default()
-            }),
-            ..Release::default()
-        };
-        r.set_status(status, desc);
-        storage.create(&r).expect("store");
+        let manifest = format!("---\n# Source: written/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rev{version}\n");
+        storage
+            .create(&written(version, status, desc, &manifest))
+            .expect("store");
     }
     let helm_history = run(&helm, &["history", "by-hke"], &kc);
     assert!(
@@ -353,42 +340,11 @@ fn helm4_and_hke_read_each_others_records() {
         ],
     );
     // hke writes a release; helm 4 reads it.
-    let client = KubeClient::connect(&ConnectOptions {
-        kubeconfig: Some(kc.clone()),
-        ..Default::default()
-    })
-    .expect("connect");
-    let storage = Storage::new(Box::new(ObjectDriver::new(
-        DriverKind::Secret,
-        Box::new(KubeObjects::new(
-            Arc::new(client),
-            DriverKind::Secret,
-            Some("default".into()),
-        )),
-    )));
-    let metadata = serde_json::value::RawValue::from_string(
-        r#"{"name":"written","version":"1.2.3","apiVersion":"v2","appVersion":"9.9","type":"application"}"#.into(),
-    )
-    .expect("raw");
-    let mut r = Release {
-        name: "by-hke".into(),
-        namespace: "default".into(),
-        version: 1,
-        manifest: "---\n# Source: written/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n".into(),
-        chart: Some(ChartRecord {
-            metadata,
-            ..ChartRecord::default()
-        }),
-        info: Some(Info {
-            first_deployed: GoTime::now(),
-            last_deployed: GoTime::now(),
-            notes: "written by hke".into(),
-            ..Info::default()
-        }),
-        ..Release::default()
-    };
-    r.set_status(Status::Deployed, "Install complete");
-    storage.create(&r).expect("store");
+    let storage = secret_storage(&kc, "default").expect("storage");
+    let manifest = "---\n# Source: written/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n";
+    storage
+        .create(&written(1, Status::Deployed, "Install complete", manifest))
+        .expect("store");
     failures.extend(compare(
         &helm,
         &kc,

@@ -9,6 +9,7 @@
 //!
 //! Tests that need an oracle call these and skip, printing why, when it is absent.
 
+pub mod records;
 pub mod sim;
 
 use std::path::{Path, PathBuf};

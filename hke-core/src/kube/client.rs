@@ -138,6 +138,35 @@ impl KubeClient {
         Ok(resources)
     }
 
+    /// One LIST, read straight into JSON values (no typed intermediate: listing thousands
+    /// of release records is what `hke list` spends its time on); `accept` asks for
+    /// another form of the list.
+    fn list_items(
+        &self,
+        res: &Resource,
+        namespace: Option<&str>,
+        label_selector: &str,
+        accept: Option<&'static str>,
+    ) -> Result<Vec<Value>, KubeError> {
+        let lp = ListParams::default().labels(label_selector);
+        let mut req = kube::core::Request::new(res.url_path(namespace))
+            .list(&lp)
+            .map_err(|e| KubeError::Transport(e.to_string()))?;
+        if let Some(a) = accept {
+            req.headers_mut()
+                .insert(http::header::ACCEPT, http::HeaderValue::from_static(a));
+        }
+        let mut list = self.send(&res.plural, req)?;
+        match list.get_mut("items").map(Value::take) {
+            Some(Value::Array(items)) => Ok(items),
+            Some(Value::Null) | None => Ok(Vec::new()),
+            Some(other) => Err(KubeError::Transport(format!(
+                "the list of {} has items that are not a list: {other}",
+                res.plural
+            ))),
+        }
+    }
+
     fn object_path(res: &Resource, namespace: Option<&str>, name: &str) -> String {
         format!("{}/{}", res.url_path(namespace), name)
     }
@@ -233,21 +262,7 @@ impl Cluster for KubeClient {
         namespace: Option<&str>,
         label_selector: &str,
     ) -> Result<Vec<Value>, KubeError> {
-        // The list is read straight into JSON values (no typed intermediate): listing
-        // thousands of release records is what `hke list` spends its time on.
-        let lp = ListParams::default().labels(label_selector);
-        let req = kube::core::Request::new(res.url_path(namespace))
-            .list(&lp)
-            .map_err(|e| KubeError::Transport(e.to_string()))?;
-        let mut list = self.send(&res.plural, req)?;
-        match list.get_mut("items").map(Value::take) {
-            Some(Value::Array(items)) => Ok(items),
-            Some(Value::Null) | None => Ok(Vec::new()),
-            Some(other) => Err(KubeError::Transport(format!(
-                "the list of {} has items that are not a list: {other}",
-                res.plural
-            ))),
-        }
+        self.list_items(res, namespace, label_selector, None)
     }
 
     fn list_metadata(
@@ -256,25 +271,14 @@ impl Cluster for KubeClient {
         namespace: Option<&str>,
         label_selector: &str,
     ) -> Result<Vec<Value>, KubeError> {
-        let lp = ListParams::default().labels(label_selector);
-        let mut req = kube::core::Request::new(res.url_path(namespace))
-            .list(&lp)
-            .map_err(|e| KubeError::Transport(e.to_string()))?;
-        req.headers_mut().insert(
-            http::header::ACCEPT,
-            http::HeaderValue::from_static(
+        self.list_items(
+            res,
+            namespace,
+            label_selector,
+            Some(
                 "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json",
             ),
-        );
-        let mut list = self.send(&res.plural, req)?;
-        match list.get_mut("items").map(Value::take) {
-            Some(Value::Array(items)) => Ok(items),
-            Some(Value::Null) | None => Ok(Vec::new()),
-            Some(other) => Err(KubeError::Transport(format!(
-                "the list of {} has items that are not a list: {other}",
-                res.plural
-            ))),
-        }
+        )
     }
 
     fn create(
