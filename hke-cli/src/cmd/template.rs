@@ -103,7 +103,8 @@ pub struct TemplateArgs {
     /// Disable JSON schema validation.
     #[arg(long = "skip-schema-validation")]
     pub skip_schema_validation: bool,
-    /// Validate the manifests against the cluster (needs a cluster).
+    /// Validate the manifests against the cluster of the kubeconfig (capabilities and
+    /// lookups from it; every kind must be served).
     #[arg(long)]
     pub validate: bool,
     /// Write the executed templates to files in this directory instead of stdout.
@@ -124,9 +125,22 @@ pub fn run(a: &TemplateArgs) -> ExitCode {
         [name, chart] => (Some(name.clone()), chart.clone()),
         _ => return fail("expected at most two arguments, unexpected arguments: "),
     };
-    if a.validate {
-        return fail("Kubernetes cluster unreachable: hke template --validate needs a cluster, and hke does not talk to one from this command yet");
-    }
+    // --validate: the cluster of the kubeconfig (KUBECONFIG, HELM_KUBECONTEXT) gives the
+    // capabilities, answers lookup, and must serve every rendered kind.
+    let cluster: Option<std::sync::Arc<dyn hke_core::kube::Cluster>> = if a.validate {
+        let opts = hke_core::kube::ConnectOptions {
+            context: std::env::var("HELM_KUBECONTEXT")
+                .ok()
+                .filter(|c| !c.is_empty()),
+            ..Default::default()
+        };
+        match hke_core::kube::KubeClient::connect(&opts) {
+            Ok(c) => Some(std::sync::Arc::new(c)),
+            Err(e) => return fail(e.to_string()),
+        }
+    } else {
+        None
+    };
     let path = match locate_chart(&chart) {
         Ok(p) => p,
         Err(e) => return fail(e),
@@ -144,6 +158,7 @@ pub fn run(a: &TemplateArgs) -> ExitCode {
         skip_schema_validation: a.skip_schema_validation,
         debug: a.debug,
         values: a.values.options(),
+        cluster,
     };
     let out = template(&path, &opts, &mut read_file);
     let stderr = std::io::stderr();

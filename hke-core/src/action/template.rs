@@ -42,6 +42,9 @@ pub struct TemplateOptions {
     pub debug: bool,
     /// The values flags.
     pub values: ValueOptions,
+    /// `--validate`: the cluster gives the capabilities (server version, discovery) and
+    /// must serve every rendered object's kind (`lookup` stays empty, as in helm).
+    pub cluster: Option<std::sync::Arc<dyn crate::kube::Cluster>>,
 }
 
 /// What `helm template` produced: stdout, stderr lines, and the error (printed as
@@ -105,9 +108,26 @@ fn run(
     read: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
     out: &mut TemplateOutput,
 ) -> Result<(), String> {
-    let kube = match &opts.kube_version {
-        Some(v) => parse_kube_version(v)?,
-        None => KubeVersion::new(DEFAULT_KUBE_VERSION.into(), 1, 32),
+    let mut cluster_caps = None;
+    let kube = match (&opts.cluster, &opts.kube_version) {
+        (Some(c), _) => {
+            let unreachable =
+                |e: crate::kube::KubeError| format!("Kubernetes cluster unreachable: {e}");
+            let v = c.server_version().map_err(unreachable)?;
+            let num = |s: &str| {
+                s.trim_end_matches(|ch: char| !ch.is_ascii_digit())
+                    .parse::<u64>()
+                    .unwrap_or(0)
+            };
+            let kv = KubeVersion::new(v.git_version.clone(), num(&v.major), num(&v.minor));
+            cluster_caps = Some(
+                c.api_versions()
+                    .map_err(|e| format!("could not get apiVersions from Kubernetes: {e}"))?,
+            );
+            kv
+        }
+        (None, Some(v)) => parse_kube_version(v)?,
+        (None, None) => KubeVersion::new(DEFAULT_KUBE_VERSION.into(), 1, 32),
     };
     let user = opts.values.merge_values(read).map_err(|e| e.0)?;
     let mut chart: Chart = crate::chart::load(chart_path).map_err(|e| e.to_string())?;
@@ -150,7 +170,13 @@ fn run(
         namespace: opts.namespace.clone().unwrap_or_else(|| "default".into()),
         revision: 1,
         is_upgrade: opts.is_upgrade,
-        capabilities: Capabilities::new(kube, &opts.api_versions),
+        capabilities: match cluster_caps {
+            // As helm: `--api-versions` (like `--kube-version`) only counts without a
+            // cluster.
+            Some(found) => Capabilities::from_cluster(kube, found, &[]),
+            None => Capabilities::new(kube, &opts.api_versions),
+        },
+        // As `helm template --validate` (a client dry run): lookups stay empty.
         lookup: None,
         lint_mode: false,
     };
@@ -177,6 +203,9 @@ fn run(
     } else {
         Vec::new()
     };
+    if let Some(c) = &opts.cluster {
+        check_kinds_served(c.as_ref(), &sorted.manifests, opts.namespace.as_deref())?;
+    }
     let manifest = release_manifest(&crds, &sorted.manifests);
     let stream = template_stream(&manifest, &sorted.hooks, opts.no_hooks, opts.skip_tests);
     out.stdout = if opts.show_only.is_empty() {
@@ -186,6 +215,42 @@ fn run(
     };
     out.manifests = sorted.manifests;
     out.hooks = sorted.hooks;
+    Ok(())
+}
+
+/// Helm's `KubeClient.Build` of the rendered manifest against a cluster: every object's
+/// kind must be served.
+fn check_kinds_served(
+    cluster: &dyn crate::kube::Cluster,
+    manifests: &[Manifest],
+    namespace: Option<&str>,
+) -> Result<(), String> {
+    for m in manifests {
+        let head = &m.head;
+        let (api_version, kind) = (head.api_version.as_str(), head.kind.as_str());
+        if kind.is_empty() {
+            continue;
+        }
+        match cluster.resource(api_version, kind) {
+            Ok(_) => {}
+            Err(crate::kube::KubeError::NoKind { .. }) => {
+                let name = head
+                    .metadata
+                    .as_ref()
+                    .map(|m| m.name.as_str())
+                    .unwrap_or("");
+                return Err(format!(
+                    "unable to build kubernetes objects from release manifest: resource mapping not found for name: {name:?} namespace: {:?} from \"\": no matches for kind {kind:?} in version {api_version:?}\nensure CRDs are installed first",
+                    namespace.unwrap_or("")
+                ));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "unable to build kubernetes objects from release manifest: {e}"
+                ))
+            }
+        }
+    }
     Ok(())
 }
 

@@ -249,6 +249,20 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
+    /// A cluster's API versions (from discovery) plus extra ones (`--api-versions`).
+    pub fn from_cluster(
+        kube_version: KubeVersion,
+        api_versions: Vec<String>,
+        extra_api_versions: &[String],
+    ) -> Capabilities {
+        let mut v = api_versions;
+        v.extend(extra_api_versions.iter().cloned());
+        Capabilities {
+            kube_version,
+            api_versions: VersionSet(v),
+        }
+    }
+
     /// Helm's defaults plus extra API versions (`--api-versions`).
     pub fn new(kube_version: KubeVersion, extra_api_versions: &[String]) -> Capabilities {
         let mut v: Vec<String> = DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();

@@ -27,6 +27,15 @@ pub struct KubeClient {
     schemas: Mutex<HashMap<String, Option<PatchSchema>>>,
 }
 
+impl std::fmt::Debug for KubeClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KubeClient")
+            .field("namespace", &self.namespace)
+            .field("requests", &self.request_count())
+            .finish_non_exhaustive()
+    }
+}
+
 impl KubeClient {
     /// Connects as helm would with these options.
     pub fn connect(opts: &ConnectOptions) -> Result<KubeClient, KubeError> {
@@ -455,6 +464,44 @@ impl Cluster for KubeClient {
             }
         }
         Ok(rv)
+    }
+
+    fn api_versions(&self) -> Result<Vec<String>, KubeError> {
+        let mut gvs: Vec<String> = Vec::new();
+        let core = self.get_json("api", "/api")?;
+        gvs.extend(
+            core.get("versions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string),
+        );
+        let groups = self.get_json("apis", "/apis")?;
+        for g in groups
+            .get("groups")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for v in g
+                .get("versions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(gv) = v.get("groupVersion").and_then(Value::as_str) {
+                    gvs.push(gv.to_string());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for gv in gvs {
+            let resources = self.group_version(&gv)?;
+            out.push(gv.clone());
+            out.extend(resources.iter().map(|r| format!("{gv}/{}", r.kind)));
+        }
+        Ok(out)
     }
 
     fn get_as(&self, path: &str, accept: &str) -> Result<Option<Value>, KubeError> {

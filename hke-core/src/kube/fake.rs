@@ -126,6 +126,14 @@ fn invalid(res: &Resource, name: &str, msg: &str) -> KubeError {
     }
 }
 
+impl std::fmt::Debug for FakeCluster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeCluster")
+            .field("namespace", &self.namespace)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Default for FakeCluster {
     fn default() -> Self {
         FakeCluster::new("default")
@@ -815,6 +823,19 @@ impl Cluster for FakeCluster {
                     .unwrap_or_else(|p| p.into_inner().0);
             }
         }
+    }
+
+    fn api_versions(&self) -> Result<Vec<String>, KubeError> {
+        let kinds = lock(&self.inner).kinds.clone();
+        let mut out: Vec<String> = Vec::new();
+        for r in kinds {
+            let gv = r.api_version();
+            if !out.contains(&gv) {
+                out.push(gv.clone());
+            }
+            out.push(format!("{gv}/{}", r.kind));
+        }
+        Ok(out)
     }
 
     fn server_version(&self) -> Result<ServerVersion, KubeError> {

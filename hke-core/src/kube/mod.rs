@@ -270,7 +270,7 @@ impl WatchEvent {
 
 /// Everything hke does to a cluster. [`KubeClient`] talks to a real API server,
 /// [`FakeCluster`] keeps objects in memory for unit tests.
-pub trait Cluster: Send + Sync {
+pub trait Cluster: Send + Sync + std::fmt::Debug {
     /// The namespace of the current context (`default` when it names none).
     fn default_namespace(&self) -> &str;
 
@@ -361,6 +361,10 @@ pub trait Cluster: Send + Sync {
 
     /// The server's version.
     fn server_version(&self) -> Result<ServerVersion, KubeError>;
+
+    /// Every served group version and `group/version/Kind`, as Helm's `GetVersionSet`
+    /// builds `.Capabilities.APIVersions` from discovery.
+    fn api_versions(&self) -> Result<Vec<String>, KubeError>;
 
     /// A GET of an API path (a [`Resource::url_path`] with an optional `/name` and
     /// `?query`) asking for another representation with `Accept` (server-side
