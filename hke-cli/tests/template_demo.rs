@@ -93,3 +93,52 @@ fn schema_errors_like_helm() {
     ]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+/// `--name-template`, `--generate-name` and extra arguments as `helm template` handles
+/// them (install's NameAndChart with template's default name).
+#[test]
+fn release_naming_flags_match_helm() {
+    let Some(helm) = hke_testkit::helm3() else {
+        println!("skipped: helm3 not installed (run ../shared/tools/get-helm.sh)");
+        return;
+    };
+    let hke = std::path::PathBuf::from(env!("CARGO_BIN_EXE_hke"));
+    let chart = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/demo");
+    let chart = chart.to_str().expect("path");
+    let run = |bin: &std::path::Path, args: &[&str]| {
+        let out = std::process::Command::new(bin)
+            .args(args)
+            .output()
+            .expect("run");
+        format!(
+            "{}{}rc {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            out.status.code().unwrap_or(-1)
+        )
+    };
+    let cases: Vec<Vec<&str>> = vec![
+        vec![
+            "template",
+            chart,
+            "--name-template",
+            "{{ printf \"%s-%s\" \"web\" (lower \"ABC\") }}",
+            "--show-only",
+            "templates/configmap.yaml",
+        ],
+        vec!["template", chart, "--name-template", "{{ nope }}"],
+        vec!["template", "x", chart, "--generate-name"],
+        vec!["template", "x", chart, "--name-template", "y"],
+        vec!["template", chart, "a", "b"],
+        vec![
+            "template",
+            chart,
+            "-g",
+            "--show-only",
+            "templates/service.yaml",
+        ],
+    ];
+    for args in cases {
+        assert_eq!(run(&hke, &args), run(&helm, &args), "{args:?}");
+    }
+}

@@ -65,7 +65,7 @@ pub fn read_file(path: &str) -> Result<Vec<u8>, String> {
 #[derive(Args, Debug)]
 pub struct TemplateArgs {
     /// `[NAME] CHART`
-    #[arg(num_args = 1..=2, required = true)]
+    #[arg(num_args = 1.., required = true)]
     pub args: Vec<String>,
     /// Values flags.
     #[command(flatten)]
@@ -100,6 +100,9 @@ pub struct TemplateArgs {
     /// Generate the name (and omit the NAME parameter).
     #[arg(short = 'g', long = "generate-name")]
     pub generate_name: bool,
+    /// Specify a Go template for naming the release.
+    #[arg(long = "name-template")]
+    pub name_template: Option<String>,
     /// Disable JSON schema validation.
     #[arg(long = "skip-schema-validation")]
     pub skip_schema_validation: bool,
@@ -120,10 +123,31 @@ pub struct TemplateArgs {
 
 /// Runs `hke template`.
 pub fn run(a: &TemplateArgs) -> ExitCode {
+    // Install's NameAndChart with template's default name `release-name`.
     let (name, chart) = match a.args.as_slice() {
-        [chart] => (None, chart.clone()),
-        [name, chart] => (Some(name.clone()), chart.clone()),
-        _ => return fail("expected at most two arguments, unexpected arguments: "),
+        [chart] => match &a.name_template {
+            Some(t) => match hke_core::action::template::template_name(t) {
+                Ok(n) => (Some(n), chart.clone()),
+                Err(e) => return fail(e),
+            },
+            None => (None, chart.clone()),
+        },
+        [name, chart] => {
+            if a.generate_name {
+                return fail("cannot set --generate-name and also specify a name");
+            }
+            if a.name_template.is_some() {
+                return fail("cannot set --name-template and also specify a name");
+            }
+            (Some(name.clone()), chart.clone())
+        }
+        [_, _, rest @ ..] => {
+            return fail(format!(
+                "expected at most two arguments, unexpected arguments: {}",
+                rest.join(", ")
+            ))
+        }
+        [] => return fail("\"hke template\" requires at least 1 argument"),
     };
     // --validate: the cluster of the kubeconfig (KUBECONFIG, HELM_KUBECONTEXT) gives the
     // capabilities, answers lookup, and must serve every rendered kind.

@@ -280,3 +280,21 @@ fn crd_files(chart: &Chart, parent: Option<&str>) -> Vec<CrdFile> {
     }
     out
 }
+
+/// `action.TemplateName`: the release name from `--name-template`, a Go template
+/// executed with no data. (hke's function set is Helm's, a superset of the Sprig set
+/// Helm uses here.)
+pub fn template_name(name_template: &str) -> Result<String, String> {
+    if name_template.is_empty() {
+        return Ok(String::new());
+    }
+    let mut set = crate::template::exec::TemplateSet::new();
+    set.parse_file("name-template", name_template)
+        .map_err(|e| e.to_string())?;
+    set.execute(
+        "name-template",
+        crate::template::value::Value::Nil,
+        &crate::template::exec::RenderContext::default(),
+    )
+    .map_err(|e| e.to_string())
+}
