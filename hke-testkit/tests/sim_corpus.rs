@@ -44,6 +44,10 @@ struct Case {
     rolled_back: Option<Value>,
     /// Whether helm 4 runs this chart too.
     helm4: bool,
+    /// CustomResourceDefinitions the chart's `crds/` installs.
+    crds: usize,
+    /// Whether the chart has hooks (run on install and upgrade).
+    hooks: bool,
 }
 
 fn cases() -> Vec<Case> {
@@ -57,6 +61,8 @@ fn cases() -> Vec<Case> {
             upgraded: json!(2),
             rolled_back: Some(json!(1)),
             helm4: true,
+            crds: 0,
+            hooks: false,
         },
         Case {
             chart: "prometheus-community_helm-charts__kube-state-metrics",
@@ -67,6 +73,8 @@ fn cases() -> Vec<Case> {
             upgraded: json!("metrics"),
             rolled_back: None,
             helm4: true,
+            crds: 0,
+            hooks: false,
         },
         Case {
             chart: "prometheus-community_helm-charts__prometheus-node-exporter",
@@ -77,6 +85,8 @@ fn cases() -> Vec<Case> {
             upgraded: json!("r2"),
             rolled_back: None,
             helm4: false,
+            crds: 0,
+            hooks: false,
         },
         Case {
             chart: "bitnami_charts__memcached",
@@ -88,6 +98,8 @@ fn cases() -> Vec<Case> {
             upgraded: json!("r2"),
             rolled_back: None,
             helm4: false,
+            crds: 0,
+            hooks: false,
         },
         // crds/: two CustomResourceDefinitions installed before the templates
         Case {
@@ -99,6 +111,8 @@ fn cases() -> Vec<Case> {
             upgraded: json!("cni"),
             rolled_back: None,
             helm4: false,
+            crds: 2,
+            hooks: false,
         },
         // hooks: pre-install/pre-upgrade ServiceAccount, roles and a Job creating the
         // webhook Secret, a post-install/post-upgrade Job patching the webhook
@@ -114,6 +128,8 @@ fn cases() -> Vec<Case> {
             upgraded: json!(2),
             rolled_back: Some(json!(1)),
             helm4: false,
+            crds: 0,
+            hooks: true,
         },
     ]
 }
@@ -458,8 +474,33 @@ fn set_args(case: &Case) -> Vec<&str> {
     case.set.iter().flat_map(|s| ["--set", *s]).collect()
 }
 
-/// Helm 3's lifecycle of one chart; returns the patch comparison.
-fn helm3_lifecycle(case: &Case, chart: &str, helm: PathBuf) -> Result<PatchTally, String> {
+/// What one chart's runs gave.
+struct ChartResult {
+    index: usize,
+    helm3: Result<Helm3Report, String>,
+    /// `None` when helm 4 did not run this chart.
+    helm4: Option<Result<(), String>>,
+}
+
+struct Helm3Report {
+    patches: PatchTally,
+    /// Hooks of revision 1.
+    hooks: usize,
+    /// Hook objects helm created (POST) over install, upgrade and rollback.
+    hook_creates: usize,
+    /// CustomResourceDefinitions in the store after install.
+    crds: usize,
+}
+
+/// How many hook objects (annotated `helm.sh/hook`) helm created in `log`.
+fn hook_creates(log: &[LoggedRequest]) -> usize {
+    log.iter()
+        .filter(|q| q.method == "POST" && q.status == 201 && q.body.contains("\"helm.sh/hook\""))
+        .count()
+}
+
+/// Helm 3's lifecycle of one chart.
+fn helm3_lifecycle(case: &Case, chart: &str, helm: PathBuf) -> Result<Helm3Report, String> {
     let env = Env::new(&format!("h3-{}", case.release), helm)?;
     let table = builtin();
     let r = case.release;
@@ -467,13 +508,12 @@ fn helm3_lifecycle(case: &Case, chart: &str, helm: PathBuf) -> Result<PatchTally
         &["install", r, chart, "--wait", "--timeout", "120s"],
         &["STATUS: deployed", "REVISION: 1"],
     )?;
-    if case.chart.ends_with("whereabouts") {
-        let crds = env
-            .sim
-            .objects("apiextensions.k8s.io/v1", "CustomResourceDefinition");
-        if crds.len() != 2 {
-            return Err(format!("{r}: {} CRDs installed, want 2", crds.len()));
-        }
+    let crds = env
+        .sim
+        .objects("apiextensions.k8s.io/v1", "CustomResourceDefinition")
+        .len();
+    if crds != case.crds {
+        return Err(format!("{r}: {crds} CRDs installed, want {}", case.crds));
     }
     let mut tally = PatchTally::default();
 
@@ -560,7 +600,24 @@ fn helm3_lifecycle(case: &Case, chart: &str, helm: PathBuf) -> Result<PatchTally
     if list.lines().any(|l| l.starts_with(r)) {
         return Err(format!("{r}: still listed after uninstall\n{list}"));
     }
-    Ok(tally)
+    let hooks = v1.hooks.as_ref().map_or(0, Vec::len);
+    // hook Jobs are deleted once helm saw them complete (`hook-succeeded`)
+    let jobs = env.sim.objects("batch/v1", "Job");
+    if !jobs.is_empty() {
+        return Err(format!("{r}: {} hook Jobs left", jobs.len()));
+    }
+    let hook_creates = hook_creates(&env.sim.requests());
+    if case.hooks != (hooks > 0) || hook_creates < 2 * hooks {
+        return Err(format!(
+            "{r}: {hooks} hooks, helm created {hook_creates} hook objects (install and upgrade)"
+        ));
+    }
+    Ok(Helm3Report {
+        patches: tally,
+        hooks,
+        hook_creates,
+        crds,
+    })
 }
 
 /// Helm 4's lifecycle (server-side apply) of one chart.
@@ -621,11 +678,7 @@ fn corpus_charts_lifecycle_and_strategic_merge_patches() {
     // each chart against its own simulator; two charts at a time (helm mostly waits)
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (next, cases_ref, helm3, helm4) = (&next, &cases, &helm3, &helm4);
-    let results: Vec<(
-        usize,
-        Result<PatchTally, String>,
-        Option<Result<(), String>>,
-    )> = std::thread::scope(|s| {
+    let results: Vec<ChartResult> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..2)
             .map(|_| {
                 s.spawn(move || {
@@ -643,7 +696,11 @@ fn corpus_charts_lifecycle_and_strategic_merge_patches() {
                             (Some(h), true) => Some(helm4_lifecycle(case, &chart, h.clone())),
                             _ => None,
                         };
-                        out.push((i, h3, h4));
+                        out.push(ChartResult {
+                            index: i,
+                            helm3: h3,
+                            helm4: h4,
+                        });
                     }
                     out
                 })
@@ -653,18 +710,19 @@ fn corpus_charts_lifecycle_and_strategic_merge_patches() {
             .into_iter()
             .flat_map(|w| w.join().expect("worker thread"))
             .collect();
-        all.sort_by_key(|(i, _, _)| *i);
+        all.sort_by_key(|r| r.index);
         all
     });
     let mut total = PatchTally::default();
     let mut failures = Vec::new();
-    for (i, h3, h4) in results {
-        let case = &cases[i];
-        let h3_line = match h3 {
-            Ok(t) => {
+    for r in results {
+        let case = &cases[r.index];
+        let h3_line = match r.helm3 {
+            Ok(rep) => {
+                let t = rep.patches;
                 let line = format!(
-                    "helm3 ok, strategic merge patches {}/{} equal, {} unchanged objects agreed",
-                    t.equal, t.sent, t.unchanged
+                    "helm3 ok ({} hooks, {} hook objects created, {} CRDs), strategic merge patches {}/{} equal, {} unchanged objects agreed",
+                    rep.hooks, rep.hook_creates, rep.crds, t.equal, t.sent, t.unchanged
                 );
                 total.add(t);
                 line
@@ -674,7 +732,7 @@ fn corpus_charts_lifecycle_and_strategic_merge_patches() {
                 "helm3 FAILED".to_string()
             }
         };
-        let h4_line = match h4 {
+        let h4_line = match r.helm4 {
             None => "helm4 not run".to_string(),
             Some(Ok(())) => "helm4 ok".to_string(),
             Some(Err(e)) => {
