@@ -13,7 +13,7 @@
 //!
 //! and checks it equals the body of helm's `PATCH` for that object (and that helm sent
 //! none when hke's patch is `{}`). Helm 4 (server-side apply) runs `install --wait`,
-//! `upgrade`, `rollback`, `uninstall` for two of the charts.
+//! `upgrade --wait`, `rollback 1`, `history`, `status`, `uninstall` for each chart.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -42,8 +42,6 @@ struct Case {
     /// The value after the upgrade, and after `rollback 1` (`None`: absent).
     upgraded: Value,
     rolled_back: Option<Value>,
-    /// Whether helm 4 runs this chart too.
-    helm4: bool,
     /// CustomResourceDefinitions the chart's `crds/` installs.
     crds: usize,
     /// Whether the chart has hooks (run on install and upgrade).
@@ -60,7 +58,6 @@ fn cases() -> Vec<Case> {
             pointer: "/spec/replicas",
             upgraded: json!(2),
             rolled_back: Some(json!(1)),
-            helm4: true,
             crds: 0,
             hooks: false,
         },
@@ -72,7 +69,6 @@ fn cases() -> Vec<Case> {
             pointer: "/metadata/labels/tier",
             upgraded: json!("metrics"),
             rolled_back: None,
-            helm4: true,
             crds: 0,
             hooks: false,
         },
@@ -84,7 +80,6 @@ fn cases() -> Vec<Case> {
             pointer: "/spec/template/metadata/annotations/rev",
             upgraded: json!("r2"),
             rolled_back: None,
-            helm4: false,
             crds: 0,
             hooks: false,
         },
@@ -97,7 +92,6 @@ fn cases() -> Vec<Case> {
             pointer: "/spec/template/metadata/annotations/rev",
             upgraded: json!("r2"),
             rolled_back: None,
-            helm4: false,
             crds: 0,
             hooks: false,
         },
@@ -110,7 +104,6 @@ fn cases() -> Vec<Case> {
             pointer: "/metadata/labels/tier",
             upgraded: json!("cni"),
             rolled_back: None,
-            helm4: false,
             crds: 2,
             hooks: false,
         },
@@ -127,7 +120,6 @@ fn cases() -> Vec<Case> {
             pointer: "/spec/replicas",
             upgraded: json!(2),
             rolled_back: Some(json!(1)),
-            helm4: false,
             crds: 0,
             hooks: true,
         },
@@ -647,6 +639,8 @@ fn helm4_lifecycle(case: &Case, chart: &str, helm: PathBuf) -> Result<(), String
         &["Rollback was a success! Happy Helming!"],
     )?;
     check_field(&env, case, 3, case.rolled_back.as_ref())?;
+    env.step(&["history", r], &["superseded", "Rollback to 1"])?;
+    env.step(&["status", r], &["STATUS: deployed", "REVISION: 3"])?;
     let live = workload(&env, r, 3, case.kind)?;
     env.step(
         &["uninstall", r],
@@ -692,10 +686,9 @@ fn corpus_charts_lifecycle_and_strategic_merge_patches() {
                             continue;
                         };
                         let h3 = helm3_lifecycle(case, &chart, helm3.clone());
-                        let h4 = match (helm4, case.helm4) {
-                            (Some(h), true) => Some(helm4_lifecycle(case, &chart, h.clone())),
-                            _ => None,
-                        };
+                        let h4 = helm4
+                            .as_ref()
+                            .map(|h| helm4_lifecycle(case, &chart, h.clone()));
                         out.push(ChartResult {
                             index: i,
                             helm3: h3,
