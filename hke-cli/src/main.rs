@@ -32,6 +32,8 @@ enum Command {
     Package(cmd::package::PackageArgs),
     /// Locally render templates, as `helm template`.
     Template(Box<cmd::template::TemplateArgs>),
+    /// Install a chart.
+    Install(Box<cmd::install::InstallArgs>),
     /// List releases.
     #[command(alias = "ls")]
     List(Box<cmd::releases::ListArgs>),
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Show(c) => cmd::show::run(&c),
         Command::Package(a) => cmd::package::run(&a),
         Command::Template(a) => cmd::template::run(&a),
+        Command::Install(a) => cmd::install::run(&a),
         Command::List(a) => cmd::releases::list(&a),
         Command::History(a) => cmd::releases::history(&a),
         Command::Status(a) => cmd::releases::status(&a),

@@ -183,6 +183,7 @@ pub fn run(a: &TemplateArgs) -> ExitCode {
         debug: a.debug,
         values: a.values.options(),
         cluster,
+        live_lookup: false,
     };
     let out = template(&path, &opts, &mut read_file);
     let stderr = std::io::stderr();

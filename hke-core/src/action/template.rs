@@ -45,6 +45,8 @@ pub struct TemplateOptions {
     /// `--validate`: the cluster gives the capabilities (server version, discovery) and
     /// must serve every rendered object's kind (`lookup` stays empty, as in helm).
     pub cluster: Option<std::sync::Arc<dyn crate::kube::Cluster>>,
+    /// `lookup` reads the cluster (install and upgrade; `template` keeps it empty).
+    pub live_lookup: bool,
 }
 
 /// What `helm template` produced: stdout, stderr lines, and the error (printed as
@@ -61,6 +63,14 @@ pub struct TemplateOutput {
     pub manifests: Vec<Manifest>,
     /// The sorted hooks.
     pub hooks: Vec<Hook>,
+    /// The rendered NOTES.txt of the top chart (what install prints).
+    pub notes: String,
+    /// The loaded chart (what a release record stores).
+    pub chart: Option<Chart>,
+    /// The user-supplied values (a release's `config`).
+    pub config: crate::value::Map,
+    /// The release name used.
+    pub release_name: String,
 }
 
 /// Helm's release name rule: DNS-1123 subdomain-ish, at most 53 characters.
@@ -165,6 +175,12 @@ fn run(
     chart
         .check_kube_version(&kube.version)
         .map_err(debug_hint)?;
+    let ropts_name = name.clone();
+    let lookup = opts
+        .cluster
+        .as_ref()
+        .filter(|_| opts.live_lookup)
+        .map(|c| crate::kube::ClusterLookup::new(c.clone()));
     let ropts = RenderOptions {
         release_name: name,
         namespace: opts.namespace.clone().unwrap_or_else(|| "default".into()),
@@ -176,11 +192,17 @@ fn run(
             Some(found) => Capabilities::from_cluster(kube, found, &[]),
             None => Capabilities::new(kube, &opts.api_versions),
         },
-        // As `helm template --validate` (a client dry run): lookups stay empty.
-        lookup: None,
+        // `helm template --validate` is a client dry run: lookups stay empty there.
+        lookup: lookup
+            .as_ref()
+            .map(|l| l as &dyn crate::template::exec::Lookup),
         lint_mode: false,
     };
     let (mut files, _log) = render(&chart, &values, &ropts).map_err(|e| debug_hint(e.0))?;
+    out.notes = files
+        .get(&format!("{}/templates/NOTES.txt", chart.name()))
+        .cloned()
+        .unwrap_or_default();
     files.retain(|k, _| !k.ends_with("NOTES.txt"));
     let sorted = match sort_manifests_by_hooks(&files) {
         Ok(s) => s,
@@ -215,6 +237,9 @@ fn run(
     };
     out.manifests = sorted.manifests;
     out.hooks = sorted.hooks;
+    out.config = user;
+    out.release_name = ropts_name;
+    out.chart = Some(chart);
     Ok(())
 }
 
@@ -261,7 +286,7 @@ fn debug_hint(e: String) -> String {
 
 /// CRD files of the chart tree (root first, then subcharts depth-first), with their
 /// `# Source:` paths.
-fn crd_files(chart: &Chart, parent: Option<&str>) -> Vec<CrdFile> {
+pub(crate) fn crd_files(chart: &Chart, parent: Option<&str>) -> Vec<CrdFile> {
     let full = match parent {
         None => chart.name().to_string(),
         Some(p) => format!("{p}/charts/{}", chart.name()),

@@ -7,6 +7,7 @@
 //! Fields a newer Helm adds (Helm 4's, say) are kept as read and written back.
 
 pub mod print;
+pub mod record;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;

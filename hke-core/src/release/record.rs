@@ -1,0 +1,180 @@
+//! The chart as Helm stores it in a release record (`chart.Chart`'s JSON), built from a
+//! loaded chart: `chart.Metadata` with Go's field order and `omitempty` rules, template
+//! and other files as base64, default values, the schema.
+
+use super::{ChartRecord, File};
+use crate::chart::{Chart, Dependency, Metadata};
+use serde_json::{json, Map, Value};
+
+fn put_str(m: &mut Map<String, Value>, k: &str, v: &str) {
+    if !v.is_empty() {
+        m.insert(k.into(), Value::String(v.into()));
+    }
+}
+
+fn put_list(m: &mut Map<String, Value>, k: &str, v: &[String]) {
+    if !v.is_empty() {
+        m.insert(k.into(), json!(v));
+    }
+}
+
+/// `chart.Dependency` as Go marshals it.
+fn dependency(d: &Dependency) -> Value {
+    let mut m = Map::new();
+    put_str(&mut m, "name", &d.name);
+    put_str(&mut m, "version", &d.version);
+    put_str(&mut m, "repository", &d.repository);
+    put_str(&mut m, "condition", &d.condition);
+    put_list(&mut m, "tags", &d.tags);
+    if d.enabled {
+        m.insert("enabled".into(), Value::Bool(true));
+    }
+    if !d.import_values.is_empty() {
+        let iv: Vec<Value> = d
+            .import_values
+            .iter()
+            .filter_map(|v| v.to_json().ok())
+            .collect();
+        m.insert("import-values".into(), Value::Array(iv));
+    }
+    put_str(&mut m, "alias", &d.alias);
+    Value::Object(m)
+}
+
+/// `chart.Metadata` as Go's `encoding/json` writes it (struct field order, `omitempty`).
+/// serde_json's map is sorted, so the text is built in order by hand.
+pub fn metadata_json(md: &Metadata) -> String {
+    let mut parts: Vec<(String, Value)> = Vec::new();
+    let mut s = |k: &str, v: &str| {
+        if !v.is_empty() {
+            parts.push((k.into(), Value::String(v.into())));
+        }
+    };
+    s("name", &md.name);
+    s("home", &md.home);
+    let mut parts2 = parts;
+    let mut push = |k: &str, v: Value| parts2.push((k.into(), v));
+    if !md.sources.is_empty() {
+        push("sources", json!(md.sources));
+    }
+    if !md.version.is_empty() {
+        push("version", json!(md.version));
+    }
+    if !md.description.is_empty() {
+        push("description", json!(md.description));
+    }
+    if !md.keywords.is_empty() {
+        push("keywords", json!(md.keywords));
+    }
+    if !md.maintainers.is_empty() {
+        let ms: Vec<Value> = md
+            .maintainers
+            .iter()
+            .map(|m| {
+                let mut o = Map::new();
+                put_str(&mut o, "name", &m.name);
+                put_str(&mut o, "email", &m.email);
+                put_str(&mut o, "url", &m.url);
+                Value::Object(o)
+            })
+            .collect();
+        push("maintainers", Value::Array(ms));
+    }
+    for (k, v) in [
+        ("icon", &md.icon),
+        ("apiVersion", &md.api_version),
+        ("condition", &md.condition),
+        ("tags", &md.tags),
+        ("appVersion", &md.app_version),
+    ] {
+        if !v.is_empty() {
+            push(k, json!(v));
+        }
+    }
+    if md.deprecated {
+        push("deprecated", Value::Bool(true));
+    }
+    if !md.annotations.is_empty() {
+        push("annotations", json!(md.annotations));
+    }
+    if !md.kube_version.is_empty() {
+        push("kubeVersion", json!(md.kube_version));
+    }
+    if !md.dependencies.is_empty() {
+        push(
+            "dependencies",
+            Value::Array(md.dependencies.iter().map(dependency).collect()),
+        );
+    }
+    if !md.chart_type.is_empty() {
+        push("type", json!(md.chart_type));
+    }
+    let body: Vec<String> = parts2
+        .iter()
+        .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), v))
+        .collect();
+    crate::release::print::go_html_escape(&format!("{{{}}}", body.join(",")))
+}
+
+/// The record of a chart (the chart itself, not its subcharts, as Helm stores it).
+pub fn chart_record(chart: &Chart) -> ChartRecord {
+    let raw = |s: String| {
+        serde_json::value::RawValue::from_string(s).unwrap_or_else(|_| {
+            serde_json::value::RawValue::from_string("null".into()).unwrap_or_default()
+        })
+    };
+    let lock = match &chart.lock {
+        Some(l) => {
+            let deps: Vec<Value> = l.dependencies.iter().map(dependency).collect();
+            raw(
+                json!({"generated": l.generated, "digest": l.digest, "dependencies": deps})
+                    .to_string(),
+            )
+        }
+        None => raw("null".into()),
+    };
+    let files = |fs: &[crate::chart::File]| -> Option<Vec<File>> {
+        Some(fs.iter().map(|f| File::new(&f.name, &f.data)).collect())
+    };
+    let values = crate::value::Value::Map(chart.values.clone())
+        .to_json()
+        .ok()
+        .and_then(|v| match v {
+            Value::Object(m) => Some(m),
+            _ => None,
+        });
+    ChartRecord {
+        metadata: raw(metadata_json(&chart.metadata)),
+        lock,
+        templates: files(&chart.templates),
+        values,
+        schema: chart
+            .schema
+            .as_ref()
+            .map(|s| data_encoding::BASE64.encode(s)),
+        files: files(&chart.files),
+        ..ChartRecord::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_in_go_field_order_without_empties() {
+        let md = Metadata {
+            api_version: "v2".into(),
+            name: "demo".into(),
+            version: "0.1.0".into(),
+            description: "A <b> chart".into(),
+            app_version: "1.27.0".into(),
+            chart_type: "application".into(),
+            ..Metadata::default()
+        };
+        assert_eq!(
+            metadata_json(&md),
+            r#"{"name":"demo","version":"0.1.0","description":"A \u003cb\u003e chart","apiVersion":"v2","appVersion":"1.27.0","type":"application"}"#
+        );
+    }
+}
