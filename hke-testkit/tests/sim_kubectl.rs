@@ -582,7 +582,9 @@ fn kubectl_scale_and_describe() {
         "Available      True    MinimumReplicasAvailable",
         "ScalingReplicaSet",
         "Scaled up replica set web-",
-        "from 1 to 3",
+        // "from 1 to 3", or "from 0 to 3" when the scale lands before the controller's
+        // first pass over the new Deployment.
+        " to 3",
     ] {
         assert!(out.contains(want), "{want:?} in\n{out}");
     }
@@ -641,4 +643,77 @@ fn kubectl_over_https_with_tokens() {
     let (ok, _, err) = env.run(&["get", "cm", "demo"]);
     assert!(!ok);
     assert!(err.contains("You must be logged in to the server"), "{err}");
+}
+
+/// `kubectl patch` with all three types and `get -o yaml`; the strategic merge patch
+/// `kubectl apply` sends for a changed file equals hke's `three_way` on the same inputs
+/// (original: the last-applied configuration; modified: the new file with its new
+/// last-applied annotation; current: the live object).
+#[test]
+fn kubectl_patch_types_and_apply_patch_equal_three_way() {
+    let Some(env) = Env::new("smp", Config::default()) else {
+        return;
+    };
+    std::fs::write(env.dir.join("d.yaml"), DEPLOY).unwrap();
+    let (ok, _, err) = env.run(&["apply", "-f", "d.yaml"]);
+    assert!(ok, "{err}");
+    for (ty, p) in [
+        ("strategic", r#"{"metadata":{"labels":{"patched":"smp"}}}"#),
+        ("merge", r#"{"metadata":{"labels":{"merged":"yes"}}}"#),
+        (
+            "json",
+            r#"[{"op":"add","path":"/metadata/labels/json","value":"yes"}]"#,
+        ),
+    ] {
+        let (ok, out, err) = env.run(&["patch", "deployment", "web", "--type", ty, "-p", p]);
+        assert!(ok, "{ty}: {err}");
+        assert_eq!(out, "deployment.apps/web patched\n", "{ty}");
+    }
+    let (ok, yaml, err) = env.run(&["get", "deployment", "web", "-o", "yaml"]);
+    assert!(ok, "{err}");
+    for l in [
+        "patched: smp",
+        "merged: \"yes\"",
+        "json: \"yes\"",
+        "kind: Deployment",
+    ] {
+        assert!(yaml.contains(l), "{l} missing from:\n{yaml}");
+    }
+    let live = env
+        .sim
+        .object("apps/v1", "Deployment", "default", "web")
+        .unwrap();
+    let last_applied: serde_json::Value = serde_json::from_str(
+        live["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let before = env.sim.requests().len();
+    let changed = DEPLOY.replace("nginx:1.26", "nginx:1.27");
+    std::fs::write(env.dir.join("d.yaml"), &changed).unwrap();
+    let (ok, _, err) = env.run(&["apply", "-f", "d.yaml"]);
+    assert!(ok, "{err}");
+    let sent = env.sim.requests()[before..]
+        .iter()
+        .find(|r| {
+            r.method == "PATCH"
+                && r.content_type.as_deref() == Some("application/strategic-merge-patch+json")
+        })
+        .map(|r| serde_json::from_str::<serde_json::Value>(&r.body).unwrap())
+        .expect("kubectl apply sent a strategic merge patch");
+    let mut modified = hke_core::yaml::parse_typed(&changed, "d.yaml")
+        .unwrap()
+        .to_json()
+        .unwrap();
+    // kubectl sets the namespace of the object it applies.
+    modified["metadata"]["namespace"] = serde_json::json!("default");
+    modified["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] =
+        sent["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].clone();
+    let schema = hke_core::patch::PatchSchema::builtin("apps/v1", "Deployment").unwrap();
+    let ours = hke_core::patch::three_way(&last_applied, &modified, &live, &schema, true).unwrap();
+    assert_eq!(
+        ours, sent,
+        "kubectl's apply patch and hke's three_way differ"
+    );
 }
