@@ -153,12 +153,9 @@ pub fn install(
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
-        let res = cluster.resource(&api_version, &kind).map_err(|e| match e {
-            KubeError::NoKind { .. } => failed(format!(
-                "unable to build kubernetes objects from release manifest: resource mapping not found for name: {obj_name:?} namespace: {:?} from \"\": {e}\nensure CRDs are installed first",
-                obj.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("")
-            )),
-            other => failed(other),
+        let res = cluster.resource(&api_version, &kind).map_err(|e| {
+            let ns = obj.pointer("/metadata/namespace").and_then(Value::as_str);
+            failed(crate::kube::build_error(&obj_name, ns.unwrap_or(""), &e))
         })?;
         let ns = res.namespaced.then(|| {
             obj.pointer("/metadata/namespace")
@@ -289,5 +286,87 @@ pub fn install(
             let _ = storage.update(&rel);
             Err(failed(e))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kube::FakeCluster;
+    use crate::storage::MemoryDriver;
+
+    fn chart(dir: &Path, templates: &[(&str, &str)]) {
+        std::fs::create_dir_all(dir.join("templates")).expect("dir");
+        std::fs::write(
+            dir.join("Chart.yaml"),
+            "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+        )
+        .expect("Chart.yaml");
+        for (n, t) in templates {
+            std::fs::write(dir.join("templates").join(n), t).expect("template");
+        }
+    }
+
+    fn opts(name: &str) -> InstallOptions {
+        InstallOptions {
+            template: TemplateOptions {
+                release_name: Some(name.into()),
+                namespace: Some("default".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn installs_refuses_hooks_and_foreign_objects() {
+        let dir = std::env::temp_dir().join(format!("hke-install-unit-{}", std::process::id()));
+        let plain = dir.join("plain");
+        chart(
+            &plain,
+            &[(
+                "cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+            )],
+        );
+        let hooked = dir.join("hooked");
+        chart(&hooked, &[("job.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: pre-install\n")]);
+        let cluster = FakeCluster::default();
+        let storage = Storage::new(Box::new(MemoryDriver::new("default")));
+        let mut read = |p: &str| std::fs::read(p).map_err(|e| e.to_string());
+        let rel = install(&cluster, &storage, &plain, &opts("a"), &mut read).expect("install");
+        assert_eq!(rel.status(), Status::Deployed);
+        let cm = cluster.resource("v1", "ConfigMap").expect("cm");
+        let live = cluster
+            .get(&cm, Some("default"), "cm")
+            .expect("get")
+            .expect("created");
+        assert_eq!(
+            live["metadata"]["annotations"]["meta.helm.sh/release-name"],
+            "a"
+        );
+        assert_eq!(
+            storage.last("a").expect("record").status(),
+            Status::Deployed
+        );
+        // The name is in use; another release may not take the object.
+        let e = install(&cluster, &storage, &plain, &opts("a"), &mut read).expect_err("in use");
+        assert_eq!(
+            e,
+            "INSTALLATION FAILED: cannot re-use a name that is still in use"
+        );
+        let e = install(&cluster, &storage, &plain, &opts("b"), &mut read).expect_err("owned");
+        assert!(e.contains("ConfigMap \"cm\" in namespace \"default\" exists and cannot be imported into the current release: invalid ownership metadata; annotation validation error: key \"meta.helm.sh/release-name\" must equal \"b\": current value is \"a\""), "{e}");
+        assert!(
+            storage.history("b").is_err(),
+            "nothing recorded for a refused install"
+        );
+        // Hooks are refused, not skipped, unless --no-hooks.
+        let e = install(&cluster, &storage, &hooked, &opts("h"), &mut read).expect_err("hooks");
+        assert!(e.contains("--no-hooks"), "{e}");
+        let mut no_hooks = opts("h");
+        no_hooks.no_hooks = true;
+        install(&cluster, &storage, &hooked, &no_hooks, &mut read).expect("no hooks");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

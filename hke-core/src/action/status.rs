@@ -13,7 +13,8 @@ pub const TABLE_ACCEPT: &str =
 /// The objects of `rel`'s manifest as the cluster has them now, with the pods that
 /// workloads select. `table`: each as the server's `Table` (what the text output
 /// prints), else as the object itself (JSON/YAML output). Objects that cannot be read
-/// are left out, as Helm leaves them out.
+/// are left out, as Helm leaves them out; a kind the cluster does not serve is an error,
+/// as in Helm's `Build`.
 pub fn release_resources(
     cluster: &dyn Cluster,
     rel: &Release,
@@ -25,7 +26,9 @@ pub fn release_resources(
     let mut out: Map<String, Value> = Map::new();
     let mut selectors: Vec<Map<String, Value>> = Vec::new();
     for doc in docs {
-        let Ok(obj) = doc.to_json() else { continue };
+        let obj = doc.to_json().map_err(|e| {
+            KubeError::Transport(format!("the manifest of release {:?}: {e}", rel.name))
+        })?;
         let s = |p: &str| {
             obj.pointer(p)
                 .and_then(Value::as_str)
@@ -36,9 +39,11 @@ pub fn release_resources(
         if kind.is_empty() || name.is_empty() {
             continue;
         }
-        let Ok(res) = cluster.resource(&api_version, &kind) else {
-            continue;
-        };
+        // As Helm's Build: an object the cluster cannot map fails the whole command.
+        let res = cluster.resource(&api_version, &kind).map_err(|e| {
+            let ns = obj.pointer("/metadata/namespace").and_then(Value::as_str);
+            KubeError::Transport(crate::kube::build_error(&name, ns.unwrap_or(""), &e))
+        })?;
         let ns = Some(s("/metadata/namespace"))
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| rel.namespace.clone());
@@ -142,5 +147,14 @@ mod tests {
         let pods = &got["v1/Pod(related)"][0];
         assert_eq!(pods["kind"], "PodList");
         assert_eq!(pods["items"].as_array().map(Vec::len), Some(1));
+        let odd = Release {
+            manifest: "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n".into(),
+            ..rel
+        };
+        let e = release_resources(&c, &odd, false).expect_err("unknown kind");
+        assert!(
+            e.to_string().contains(r#"no matches for kind "Widget""#),
+            "{e}"
+        );
     }
 }

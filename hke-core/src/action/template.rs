@@ -256,24 +256,13 @@ fn check_kinds_served(
         if kind.is_empty() {
             continue;
         }
-        match cluster.resource(api_version, kind) {
-            Ok(_) => {}
-            Err(crate::kube::KubeError::NoKind { .. }) => {
-                let name = head
-                    .metadata
-                    .as_ref()
-                    .map(|m| m.name.as_str())
-                    .unwrap_or("");
-                return Err(format!(
-                    "unable to build kubernetes objects from release manifest: resource mapping not found for name: {name:?} namespace: {:?} from \"\": no matches for kind {kind:?} in version {api_version:?}\nensure CRDs are installed first",
-                    namespace.unwrap_or("")
-                ));
-            }
-            Err(e) => {
-                return Err(format!(
-                    "unable to build kubernetes objects from release manifest: {e}"
-                ))
-            }
+        if let Err(e) = cluster.resource(api_version, kind) {
+            let name = head
+                .metadata
+                .as_ref()
+                .map(|m| m.name.as_str())
+                .unwrap_or("");
+            return Err(crate::kube::build_error(name, namespace.unwrap_or(""), &e));
         }
     }
     Ok(())

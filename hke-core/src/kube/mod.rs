@@ -170,6 +170,18 @@ impl Resource {
     }
 }
 
+/// Helm's error for an object of a rendered manifest that cannot be mapped to a served
+/// resource (`KubeClient.Build`): client-go's mapping message for a kind the cluster does
+/// not serve, the API's error otherwise.
+pub fn build_error(name: &str, namespace: &str, e: &KubeError) -> String {
+    match e {
+        KubeError::NoKind { .. } => format!(
+            "unable to build kubernetes objects from release manifest: resource mapping not found for name: {name:?} namespace: {namespace:?} from \"\": {e}\nensure CRDs are installed first"
+        ),
+        other => format!("unable to build kubernetes objects from release manifest: {other}"),
+    }
+}
+
 /// Splits `apiVersion` into group and version (`v1` → `("", "v1")`).
 pub fn split_api_version(api_version: &str) -> (&str, &str) {
     match api_version.rsplit_once('/') {

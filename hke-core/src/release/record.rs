@@ -44,74 +44,51 @@ fn dependency(d: &Dependency) -> Value {
 /// `chart.Metadata` as Go's `encoding/json` writes it (struct field order, `omitempty`).
 /// serde_json's map is sorted, so the text is built in order by hand.
 pub fn metadata_json(md: &Metadata) -> String {
-    let mut parts: Vec<(String, Value)> = Vec::new();
-    let mut s = |k: &str, v: &str| {
-        if !v.is_empty() {
-            parts.push((k.into(), Value::String(v.into())));
-        }
-    };
-    s("name", &md.name);
-    s("home", &md.home);
-    let mut parts2 = parts;
-    let mut push = |k: &str, v: Value| parts2.push((k.into(), v));
-    if !md.sources.is_empty() {
-        push("sources", json!(md.sources));
-    }
-    if !md.version.is_empty() {
-        push("version", json!(md.version));
-    }
-    if !md.description.is_empty() {
-        push("description", json!(md.description));
-    }
-    if !md.keywords.is_empty() {
-        push("keywords", json!(md.keywords));
-    }
-    if !md.maintainers.is_empty() {
-        let ms: Vec<Value> = md
-            .maintainers
-            .iter()
-            .map(|m| {
-                let mut o = Map::new();
-                put_str(&mut o, "name", &m.name);
-                put_str(&mut o, "email", &m.email);
-                put_str(&mut o, "url", &m.url);
-                Value::Object(o)
-            })
-            .collect();
-        push("maintainers", Value::Array(ms));
-    }
-    for (k, v) in [
-        ("icon", &md.icon),
-        ("apiVersion", &md.api_version),
-        ("condition", &md.condition),
-        ("tags", &md.tags),
-        ("appVersion", &md.app_version),
-    ] {
-        if !v.is_empty() {
-            push(k, json!(v));
-        }
-    }
-    if md.deprecated {
-        push("deprecated", Value::Bool(true));
-    }
-    if !md.annotations.is_empty() {
-        push("annotations", json!(md.annotations));
-    }
-    if !md.kube_version.is_empty() {
-        push("kubeVersion", json!(md.kube_version));
-    }
-    if !md.dependencies.is_empty() {
-        push(
+    let str_field = |v: &str| (!v.is_empty()).then(|| json!(v));
+    let list_field = |v: &[String]| (!v.is_empty()).then(|| json!(v));
+    let maintainers = (!md.maintainers.is_empty()).then(|| {
+        Value::Array(
+            md.maintainers
+                .iter()
+                .map(|m| {
+                    let mut o = Map::new();
+                    put_str(&mut o, "name", &m.name);
+                    put_str(&mut o, "email", &m.email);
+                    put_str(&mut o, "url", &m.url);
+                    Value::Object(o)
+                })
+                .collect(),
+        )
+    });
+    let fields: [(&str, Option<Value>); 17] = [
+        ("name", str_field(&md.name)),
+        ("home", str_field(&md.home)),
+        ("sources", list_field(&md.sources)),
+        ("version", str_field(&md.version)),
+        ("description", str_field(&md.description)),
+        ("keywords", list_field(&md.keywords)),
+        ("maintainers", maintainers),
+        ("icon", str_field(&md.icon)),
+        ("apiVersion", str_field(&md.api_version)),
+        ("condition", str_field(&md.condition)),
+        ("tags", str_field(&md.tags)),
+        ("appVersion", str_field(&md.app_version)),
+        ("deprecated", md.deprecated.then_some(Value::Bool(true))),
+        (
+            "annotations",
+            (!md.annotations.is_empty()).then(|| json!(md.annotations)),
+        ),
+        ("kubeVersion", str_field(&md.kube_version)),
+        (
             "dependencies",
-            Value::Array(md.dependencies.iter().map(dependency).collect()),
-        );
-    }
-    if !md.chart_type.is_empty() {
-        push("type", json!(md.chart_type));
-    }
-    let body: Vec<String> = parts2
+            (!md.dependencies.is_empty())
+                .then(|| Value::Array(md.dependencies.iter().map(dependency).collect())),
+        ),
+        ("type", str_field(&md.chart_type)),
+    ];
+    let body: Vec<String> = fields
         .iter()
-        .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), v))
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{}:{v}", json!(k))))
         .collect();
     crate::release::print::go_html_escape(&format!("{{{}}}", body.join(",")))
 }
